@@ -1,0 +1,101 @@
+// The only importer of the .node file: finds whichever build produced it and types its surface.
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** How a reaped child ended, with its resource usage (wait4(2)). */
+export interface ChildExit {
+  pid: number;
+  /** Exit status when the child exited, else null. */
+  exitCode: number | null;
+  /** Terminating signal number when the child was killed, else null. */
+  signal: number | null;
+  core: boolean;
+  rusage: { userMs: number; systemMs: number; maxRssKb: number };
+}
+
+export interface SpawnSpec {
+  /** The program as the user named it (error messages). */
+  file: string;
+  /** Paths to execve in turn, as execvp(3) would try them. */
+  candidates: string[];
+  argv: string[];
+  envp: string[];
+  cwd?: string;
+  /** The fds that become the child's 0, 1 and 2. */
+  stdio?: [number, number, number];
+  /** Inherited fds >= 3 that the child keeps; every other fd >= 3 is closed. */
+  keepFds?: number[];
+  newProcessGroup?: boolean;
+  /** Make the child's group the foreground group of the terminal on fd 0. */
+  foreground?: boolean;
+  /** RLIMIT_NOFILE soft limit for the child; -1 for unlimited. */
+  nofileSoft?: number;
+  umask?: number;
+  /** Supplementary groups (empty drops them all). */
+  groups?: number[];
+  gid?: number;
+  uid?: number;
+  pdeathsig?: number;
+}
+
+export interface NativeBinding {
+  setChildSubreaper(on?: boolean): void;
+  isChildSubreaper(): boolean;
+  setParentDeathSignal(signo: number): void;
+  getParentDeathSignal(): number;
+  /** kill(2); false when the target no longer exists (ESRCH). */
+  kill(pid: number, signo: number): boolean;
+  setForegroundGroup(fd: number, pgid: number): void;
+  getForegroundGroup(fd: number): number;
+  getProcessGroup(pid?: number): number;
+  /** fork + exec; returns the pid, or throws an errno error naming the failed step. */
+  spawn(spec: SpawnSpec): number;
+  /** Drains wait4(-1, WNOHANG) until nothing is left to collect. */
+  reap(): ChildExit[];
+  /** Records arrive as [signo, senderPid, signo, senderPid, ...] on the JS thread. */
+  startSignalCapture(onSignals: (records: Int32Array) => void): void;
+  setSignalCaptureRef(ref: boolean): void;
+  catchSignals(signos: number[]): void;
+  setSignalDisposition(signos: number[], how: 'ignore' | 'default'): void;
+  readonly SIGRTMIN: number;
+  readonly SIGRTMAX: number;
+}
+
+/** An error from a system call, as Node shapes them. */
+export interface SystemError extends Error {
+  code: string;
+  errno: number;
+  syscall: string;
+  path?: string;
+}
+
+export function isSystemError(err: unknown): err is SystemError {
+  return err instanceof Error && typeof (err as SystemError).code === 'string' && typeof (err as SystemError).syscall === 'string';
+}
+
+/** The strerror(3) text of a native error ("No such file or directory"). */
+export function systemErrorReason(err: SystemError): string {
+  const match = /^[A-Z0-9_]+: (.*?), [a-z_0-9]+( '.*')?$/s.exec(err.message);
+  return match ? (match[1] as string) : err.message;
+}
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** Where each build puts the addon: node-gyp (npm install), cmake-js (npm run build:cmake). */
+export const addonCandidates = [
+  path.join(root, 'build', 'Release', 'tinit.node'),
+  path.join(root, 'native', 'build', 'Release', 'tinit.node'),
+  path.join(root, 'build', 'Debug', 'tinit.node'),
+];
+
+let loaded: NativeBinding | undefined;
+
+export function loadNative(): NativeBinding {
+  if (loaded) return loaded;
+  const found = addonCandidates.find((candidate) => fs.existsSync(candidate));
+  if (!found) {
+    throw new Error(`native addon not built; looked for ${addonCandidates.join(', ')} (run npm install)`);
+  }
+  loaded = require(found) as NativeBinding;
+  return loaded;
+}
