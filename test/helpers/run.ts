@@ -164,3 +164,19 @@ export function childOf(parentPid: number): number | undefined {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether `pid` exits (is gone or a zombie) within `ms`. */
+export async function endedWithin(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    let state: string | undefined;
+    try {
+      state = /\) (\S)/.exec(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1];
+    } catch {
+      return true;
+    }
+    if (state === 'Z') return true;
+    if (Date.now() > deadline) return false;
+    await sleep(10);
+  }
+}
