@@ -180,3 +180,17 @@ export async function endedWithin(pid: number, ms: number): Promise<boolean> {
     await sleep(10);
   }
 }
+
+/** Waits (bounded) until `pid` has exec'd `comm`. */
+export async function commandBecomes(pid: number, comm: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm) return;
+    } catch {
+      break;
+    }
+    await sleep(5);
+  }
+  throw new Error(`pid ${pid} did not become ${comm}`);
+}

@@ -1,7 +1,7 @@
 // Signal forwarding: every catchable signal reaches the child, -g reaches its group, real-time
 // signals too, and PID 1 keeps every SIGTERM (Node's own handler would swallow the first).
 import { afterEach, describe, expect, it } from 'vitest';
-import { childOf, endedWithin, FIXTURES, killAll, PID1_PREFIX, start, TINIT } from '../helpers/run';
+import { childOf, commandBecomes, endedWithin, FIXTURES, killAll, PID1_PREFIX, start, TINIT } from '../helpers/run';
 
 afterEach(killAll);
 
@@ -46,6 +46,8 @@ describe('signal forwarding', () => {
     const r = start(TINIT, ['-s', '-g', '--', 'sh', '-c', GROUP_SCRIPT]);
     await r.waitFor(/bg=\d+\n/);
     const bg = Number(/bg=(\d+)/.exec(r.stdout())?.[1]);
+    // Until it has exec'd, the forked shell would run the trap itself and not die.
+    await commandBecomes(bg, 'sleep');
     process.kill(r.child.pid as number, 'SIGUSR1');
     await r.waitFor('trapped');
     expect(await endedWithin(bg, 5000)).toBe(true);
@@ -55,6 +57,8 @@ describe('signal forwarding', () => {
     const r = start(TINIT, ['-s', '--', 'sh', '-c', GROUP_SCRIPT]);
     await r.waitFor(/bg=\d+\n/);
     const bg = Number(/bg=(\d+)/.exec(r.stdout())?.[1]);
+    // Until it has exec'd, the forked shell would run the trap itself and not die.
+    await commandBecomes(bg, 'sleep');
     process.kill(r.child.pid as number, 'SIGUSR1');
     await r.waitFor('trapped');
     expect(await endedWithin(bg, 300)).toBe(false);
