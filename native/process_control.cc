@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -92,6 +93,23 @@ Napi::Value GetProcessGroup(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), pgid);
 }
 
+Napi::Value GetSessionId(const Napi::CallbackInfo& info) {
+  pid_t pid = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 0;
+  pid_t sid = getsid(pid);
+  if (sid < 0) return ThrowErrno(info.Env(), errno, "getsid");
+  return Napi::Number::New(info.Env(), sid);
+}
+
+// ioctl(fd, TIOCNOTTY): give up the controlling terminal so a child in a new session can take
+// it. When the caller leads the session, the kernel sends SIGHUP and SIGCONT to the terminal's
+// foreground group (tty_ioctl(4)). Returns false when fd is no controlling terminal.
+Napi::Value ReleaseTerminal(const Napi::CallbackInfo& info) {
+  int fd = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 0;
+  if (ioctl(fd, TIOCNOTTY) == 0) return Napi::Boolean::New(info.Env(), true);
+  if (errno == ENOTTY || errno == ENXIO || errno == EBADF || errno == EINVAL) return Napi::Boolean::New(info.Env(), false);
+  return ThrowErrno(info.Env(), errno, "ioctl");
+}
+
 }  // namespace
 
 void RegisterProcessControl(Napi::Env env, Napi::Object exports) {
@@ -103,6 +121,8 @@ void RegisterProcessControl(Napi::Env env, Napi::Object exports) {
   exports.Set("setForegroundGroup", Napi::Function::New(env, SetForegroundGroup));
   exports.Set("getForegroundGroup", Napi::Function::New(env, GetForegroundGroup));
   exports.Set("getProcessGroup", Napi::Function::New(env, GetProcessGroup));
+  exports.Set("getSessionId", Napi::Function::New(env, GetSessionId));
+  exports.Set("releaseTerminal", Napi::Function::New(env, ReleaseTerminal));
   // glibc reserves the first two real-time signals for NPTL, so SIGRTMIN is a run-time value.
   exports.Set("SIGRTMIN", Napi::Number::New(env, SIGRTMIN));
   exports.Set("SIGRTMAX", Napi::Number::New(env, SIGRTMAX));

@@ -51,10 +51,24 @@ Napi::Value Reap(const Napi::CallbackInfo& info) {
   return exits;
 }
 
+// Whether any child is left to wait for: waitid(2) with WNOWAIT leaves a zombie in place, and
+// ECHILD means none exist. Every descendant lives under one of our children (orphans are
+// re-parented to a subreaper before it is told), so "none" means every descendant is gone.
+Napi::Value ChildrenRemain(const Napi::CallbackInfo& info) {
+  siginfo_t si = {};
+  for (;;) {
+    if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0) return Napi::Boolean::New(info.Env(), true);
+    if (errno == EINTR) continue;
+    if (errno == ECHILD) return Napi::Boolean::New(info.Env(), false);
+    return ThrowErrno(info.Env(), errno, "waitid");
+  }
+}
+
 }  // namespace
 
 void RegisterReap(Napi::Env env, Napi::Object exports) {
   exports.Set("reap", Napi::Function::New(env, Reap));
+  exports.Set("childrenRemain", Napi::Function::New(env, ChildrenRemain));
 }
 
 }  // namespace tinit

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -27,11 +28,11 @@ namespace {
 
 // Where the child failed; the index names the syscall reported to JavaScript.
 enum Step : int32_t {
-  kSetpgid, kTcsetpgrp, kDup2, kFcntl, kCloseRange, kChdir, kSetrlimit, kUmask,
+  kSetpgid, kSetsid, kTcsetpgrp, kDup2, kFcntl, kCloseRange, kChdir, kSetrlimit, kUmask,
   kSetgroups, kSetgid, kSetuid, kPrctl, kExecve, kStepCount
 };
 const char* const kStepNames[kStepCount] = {
-  "setpgid", "tcsetpgrp", "dup2", "fcntl", "close_range", "chdir", "setrlimit", "umask",
+  "setpgid", "setsid", "tcsetpgrp", "dup2", "fcntl", "close_range", "chdir", "setrlimit", "umask",
   "setgroups", "setgid", "setuid", "prctl", "execve",
 };
 
@@ -61,6 +62,7 @@ struct SpawnSpec {
   int stdio[3] = {0, 1, 2};
   std::vector<int> keepFds;             // inherited fds >= 3 the child keeps (sorted)
   bool newProcessGroup = true;
+  bool newSession = false;              // setsid(2), and take stdin's terminal if it is one
   bool foreground = false;
   bool hasNofile = false;
   rlim_t nofileSoft = 0;
@@ -142,8 +144,15 @@ void ExecCandidates(SpawnSpec& spec, int pipeFd) {
 
   // 2. Own process group, then the terminal's foreground (SIGTTOU is still blocked, so this
   //    works from a background group too). ENOTTY/ENXIO: stdin is no terminal; that is fine.
-  if (spec.newProcessGroup && setpgid(0, 0) != 0) Fail(pipeFd, kSetpgid, errno);
-  if (spec.foreground && tcsetpgrp(STDIN_FILENO, getpgrp()) != 0 && errno != ENOTTY && errno != ENXIO) {
+  //    A new session instead (dumb-init's mode) leads its own group and takes the terminal on
+  //    stdin as its controlling tty (TIOCSCTTY, tty_ioctl(4)); the caller released it first.
+  if (spec.newSession) {
+    if (setsid() < 0) Fail(pipeFd, kSetsid, errno);
+    if (isatty(STDIN_FILENO)) ioctl(STDIN_FILENO, TIOCSCTTY, 0);
+  } else if (spec.newProcessGroup && setpgid(0, 0) != 0) {
+    Fail(pipeFd, kSetpgid, errno);
+  }
+  if (!spec.newSession && spec.foreground && tcsetpgrp(STDIN_FILENO, getpgrp()) != 0 && errno != ENOTTY && errno != ENXIO) {
     Fail(pipeFd, kTcsetpgrp, errno);
   }
 
@@ -249,6 +258,7 @@ const char* ParseSpec(const Napi::Object& o, SpawnSpec* spec) {
   }
   if (o.Has("keepFds") && !ReadInts(o.Get("keepFds"), &spec->keepFds)) return "spec.keepFds must be a number[]";
   if (o.Has("newProcessGroup")) spec->newProcessGroup = o.Get("newProcessGroup").ToBoolean().Value();
+  if (o.Has("newSession")) spec->newSession = o.Get("newSession").ToBoolean().Value();
   if (o.Has("foreground")) spec->foreground = o.Get("foreground").ToBoolean().Value();
   if (HasNumber(o, "nofileSoft")) {
     double v = o.Get("nofileSoft").As<Napi::Number>().DoubleValue();

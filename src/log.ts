@@ -45,9 +45,11 @@ export class Logger {
     return level === Level.Fatal || level <= this.verbosity;
   }
 
+  /** As tini: FATAL and WARN on stderr, INFO, DEBUG and TRACE on stdout (written at once,
+   * unlike tini's buffered stdout, so nothing is lost when tinit is killed). */
   log(level: Level, message: string): void {
     if (!this.enabled(level)) return;
-    writeFully(2, `[${labels[level]} tinit (${process.pid})] ${message}\n`);
+    writeFully(level <= Level.Warn ? 2 : 1, `[${labels[level]} tinit (${process.pid})] ${message}\n`);
   }
 
   fatal(message: string): void {

@@ -1,13 +1,16 @@
 // The command line. Commander's output goes through writeFully (never process.stdout/stderr,
 // which would make shared pipes non-blocking), and its exits come back here as exceptions.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import * as fs from 'fs';
+import * as path from 'path';
 import { readBootFacts } from '../boot/wrapper-env';
 import { EXIT_USAGE } from '../exit-codes';
 import { runInit } from '../init/run';
 import { Logger, writeFully } from '../log';
 import type { SignalCapture } from '../signals/capture';
 import { VERSION_LINE } from '../version';
-import { defineInitOptions, initOptionsFrom } from './init-command';
+import { defineInitOptions, initOptionsFrom, type RawInitFlags } from './init-command';
+import { ValueError } from './parse-values';
 
 const output = {
   writeOut: (text: string) => writeFully(1, text),
@@ -19,11 +22,14 @@ const output = {
   getErrHasColors: () => false,
 };
 
-class UsageExit extends Error {
+/** Ends parsing with an exit code (the job could not start, or printed what was asked). */
+class EarlyExit extends Error {
   constructor(readonly code: number) {
     super(`exit ${code}`);
   }
 }
+
+const LICENSE_FILE = path.resolve(__dirname, '..', '..', 'LICENSE');
 
 export function buildProgram(capture: SignalCapture, env: NodeJS.ProcessEnv): Command {
   const program = defineInitOptions(new Command('tinit'))
@@ -31,7 +37,9 @@ export function buildProgram(capture: SignalCapture, env: NodeJS.ProcessEnv): Co
       'A container init: runs program as its child, forwards every signal to it, reaps every zombie,\n' +
         'and exits with its exit code (128+N when signal N killed it).',
     )
-    .version(VERSION_LINE, '--version', 'print the version (in the form `docker info` parses) and exit')
+    .version(VERSION_LINE, '-V, --version', 'print the version (in the form `docker info` parses) and exit')
+    .option('-l, --license', 'print the licence and exit')
+    .addOption(new Option('-L', "catatonit's spelling of -l").hideHelp())
     .helpOption('-h, --help', 'print this help and exit')
     .configureOutput(output)
     .exitOverride()
@@ -40,14 +48,24 @@ export function buildProgram(capture: SignalCapture, env: NodeJS.ProcessEnv): Co
       '\nExit codes: the child\'s own code, or 128+N when signal N killed it; 127 when the program\n' +
         'is not found, 126 when it is not executable, 1 for bad usage or another start failure.',
     )
-    .action((name: string | undefined, args: string[], opts: { subreaper?: boolean; processGroup?: boolean; verbose: number }) => {
-      if (name === undefined) {
+    .action((name: string | undefined, args: string[], flags: RawInitFlags & { license?: boolean; L?: boolean }) => {
+      if (flags.license || flags.L) {
+        writeFully(1, fs.readFileSync(LICENSE_FILE, 'utf8'));
+        throw new EarlyExit(0);
+      }
+      if (name === undefined && !flags.pause) {
         program.error('no program given: tinit [options] -- program [args...]', { exitCode: EXIT_USAGE });
       }
       const boot = readBootFacts(env);
-      const parsed = initOptionsFrom(name as string, args, opts, boot.childEnv);
+      let parsed;
+      try {
+        parsed = initOptionsFrom(name ?? null, args, flags, boot.childEnv, capture.rt);
+      } catch (err) {
+        if (err instanceof ValueError) program.error(err.message, { exitCode: EXIT_USAGE });
+        throw err;
+      }
       const code = runInit(parsed, capture, boot, new Logger(parsed.verbosity));
-      if (code !== undefined) throw new UsageExit(code);
+      if (code !== undefined) throw new EarlyExit(code);
     });
   return program;
 }
@@ -57,7 +75,7 @@ export function runCli(argv: string[], capture: SignalCapture, env: NodeJS.Proce
   try {
     buildProgram(capture, env).parse(argv, { from: 'user' });
   } catch (err) {
-    if (err instanceof UsageExit) process.exit(err.code);
+    if (err instanceof EarlyExit) process.exit(err.code);
     if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : EXIT_USAGE);
     writeFully(2, `[FATAL tinit (${process.pid})] ${(err as Error).stack ?? err}\n`);
     process.exit(EXIT_USAGE);

@@ -1,19 +1,40 @@
-// Runs `tinit -- program args`: spawn the main child, then turn signals and reaped exits into
-// effects (machine.ts) and carry them out. Everything after the spawn is event-driven.
+// Runs `tinit -- program args` (or -P, no program): set tinit up, spawn the main child, then
+// turn signals, reaped exits and timers into effects (machine.ts) and carry them out. After
+// the spawn everything is event-driven.
 import type { BootFacts } from '../boot/wrapper-env';
 import { EXIT_USAGE, execFailureCode } from '../exit-codes';
 import type { Logger } from '../log';
-import { isSystemError, systemErrorReason } from '../native/binding';
+import { isSystemError, systemErrorReason, type ChildExit } from '../native/binding';
 import type { SignalCapture } from '../signals/capture';
-import { transition, type InitEffect, type InitEvent, type InitState } from './machine';
+import { signalNumber, TTY_SIGNALS } from '../signals/table';
+import { signalDescendants } from './descendants';
+import { buildExitReport, writeExitReport } from './exit-report';
+import { transition, type InitEffect, type InitEvent, type InitPolicy, type InitState } from './machine';
 import { mainChildSpec } from './spawn-main';
 
 export interface InitOptions {
-  program: string;
+  /** null in pause mode (-P): no child at all. */
+  program: string | null;
   args: string[];
   subreaper: boolean;
   killProcessGroup: boolean;
+  setsid: boolean;
+  signalAll: boolean;
+  parentDeathSignal: number | null;
+  warnOnReap: boolean;
+  remapToZero: number[];
+  rewrites: Array<[number, number]>;
+  /** null: the default, DEFAULT_PID1_GRACE_MS as PID 1 and 0 otherwise. */
+  graceMs: number | null;
+  exitReport: string | null;
 }
+
+/**
+ * As PID 1, whatever is left when tinit exits is SIGKILLed by the kernel, so a SIGTERM and a
+ * short wait first is strictly kinder; 3 s leaves room inside `docker stop`'s 10 s.
+ */
+export const DEFAULT_PID1_GRACE_MS = 3000;
+const KILL_WAIT_MS = 1000;
 
 const NOT_REAPING_WARNING = [
   "tinit is not running as PID 1 and isn't registered as a child subreaper.",
@@ -21,49 +42,98 @@ const NOT_REAPING_WARNING = [
   'To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER to register tinit as a child subreaper, or run tinit as PID 1.',
 ];
 
-/** Returns the exit code when tinit must stop before the child runs; otherwise never returns
- * control to a caller that matters: the process exits when the main child does. */
+/** Returns an exit code when tinit must stop before the child runs; otherwise the process
+ * exits later, when the machine says so. */
 export function runInit(options: InitOptions, capture: SignalCapture, boot: BootFacts, log: Logger): number | undefined {
   const { native } = capture;
-  if (options.subreaper) {
-    try {
-      native.setChildSubreaper(true);
-    } catch (err) {
-      log.fatal(`failed to register as child subreaper: ${(err as Error).message}`);
-      return EXIT_USAGE;
-    }
+  const startedAt = performance.now();
+  try {
+    if (options.parentDeathSignal !== null) native.setParentDeathSignal(options.parentDeathSignal);
+    if (options.subreaper) native.setChildSubreaper(true);
+  } catch (err) {
+    log.fatal(`setting up tinit failed: ${(err as Error).message}`);
+    return EXIT_USAGE;
   }
   if (process.pid !== 1 && !native.isChildSubreaper()) NOT_REAPING_WARNING.forEach((line) => log.warn(line));
 
-  let child: number;
-  try {
-    child = native.spawn(mainChildSpec(options.program, options.args, boot, native));
-  } catch (err) {
-    if (!isSystemError(err)) throw err;
-    log.fatal(
-      err.syscall === 'execve'
-        ? `exec ${options.program} failed: ${systemErrorReason(err)}`
-        : `starting ${options.program} failed: ${err.message}`,
-    );
-    return err.syscall === 'execve' ? execFailureCode(err.code) : EXIT_USAGE;
+  const ignoreOnce: number[] = [];
+  if (options.setsid) {
+    // The child will lead its own session; job-control signals are forwarded as SIGSTOP.
+    native.catchSignals(TTY_SIGNALS);
+    // Hand the terminal over: a session leader giving it up makes the kernel send SIGHUP and
+    // SIGCONT to the foreground group, tinit's own included; those are not for the child.
+    const leader = native.getSessionId(0) === process.pid;
+    if (native.releaseTerminal(0) && leader) ignoreOnce.push(signalNumber('SIGHUP') as number, signalNumber('SIGCONT') as number);
   }
-  log.info(`Spawned child process '${options.program}' with pid '${child}'`);
 
-  const policy = { killProcessGroup: options.killProcessGroup, rt: capture.rt };
-  let state: InitState = { phase: 'running', child };
+  let state: InitState;
+  let mainExit: ChildExit | null = null;
+  if (options.program === null) {
+    state = { phase: 'paused' };
+  } else {
+    const spec = mainChildSpec(options.program, options.args, boot, native);
+    if (options.setsid) spec.newSession = true;
+    try {
+      state = { phase: 'running', child: native.spawn(spec), ignoreOnce };
+    } catch (err) {
+      if (!isSystemError(err)) throw err;
+      log.fatal(
+        err.syscall === 'execve'
+          ? `exec ${options.program} failed: ${systemErrorReason(err)}`
+          : `starting ${options.program} failed: ${err.message}`,
+      );
+      return err.syscall === 'execve' ? execFailureCode(err.code) : EXIT_USAGE;
+    }
+    log.info(`Spawned child process '${options.program}' with pid '${state.child}'`);
+  }
+
+  const policy: InitPolicy = {
+    rt: capture.rt,
+    killProcessGroup: options.killProcessGroup,
+    signalAll: options.signalAll,
+    setsid: options.setsid,
+    rewrites: new Map(options.rewrites),
+    remapToZero: new Set(options.remapToZero),
+    warnOnReap: options.warnOnReap,
+    graceMs: options.graceMs ?? (process.pid === 1 ? DEFAULT_PID1_GRACE_MS : 0),
+    killWaitMs: KILL_WAIT_MS,
+  };
+  const mainPid = state.phase === 'running' ? state.child : null;
+  let orphansReaped = 0;
+  let leftoversKilled = false;
 
   const execute = (effect: InitEffect): void => {
     switch (effect.type) {
       case 'forward':
         if (!native.kill(effect.target, effect.signo)) log.warn(`Child was dead when forwarding signal ${effect.signo}`);
         return;
+      case 'broadcast':
+        if (effect.signo === 9) leftoversKilled = true;
+        signalDescendants(native, effect.signo, effect.except);
+        return;
       case 'reap':
-        for (const exit of native.reap()) dispatch({ type: 'exited', exit });
+        for (const exit of native.reap()) {
+          if (exit.pid === mainPid) mainExit = exit;
+          else orphansReaped++;
+          dispatch({ type: 'exited', exit });
+        }
+        dispatch({ type: 'reaped', childrenRemain: native.childrenRemain() });
+        return;
+      case 'timer':
+        setTimeout(() => dispatch({ type: 'timer', name: effect.name }), effect.ms);
+        return;
+      case 'stop-self':
+        native.kill(process.pid, signalNumber('SIGSTOP') as number);
         return;
       case 'log':
         log.log(effect.level, effect.message);
         return;
       case 'exit':
+        if (options.exitReport !== null) {
+          const report = buildExitReport(options.program, mainExit, effect.code, startedAt, orphansReaped, leftoversKilled, capture.rt);
+          const problem = writeExitReport(options.exitReport, report);
+          if (problem) log.warn(problem);
+        }
         process.exit(effect.code);
     }
   };

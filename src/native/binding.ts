@@ -26,6 +26,8 @@ export interface SpawnSpec {
   /** Inherited fds >= 3 that the child keeps; every other fd >= 3 is closed. */
   keepFds?: number[];
   newProcessGroup?: boolean;
+  /** setsid(2) instead of a new group, and take stdin's terminal (dumb-init's mode). */
+  newSession?: boolean;
   /** Make the child's group the foreground group of the terminal on fd 0. */
   foreground?: boolean;
   /** RLIMIT_NOFILE soft limit for the child; -1 for unlimited. */
@@ -48,10 +50,15 @@ export interface NativeBinding {
   setForegroundGroup(fd: number, pgid: number): void;
   getForegroundGroup(fd: number): number;
   getProcessGroup(pid?: number): number;
+  getSessionId(pid?: number): number;
+  /** ioctl(TIOCNOTTY); false when fd is not this process's controlling terminal. */
+  releaseTerminal(fd?: number): boolean;
   /** fork + exec; returns the pid, or throws an errno error naming the failed step. */
   spawn(spec: SpawnSpec): number;
   /** Drains wait4(-1, WNOHANG) until nothing is left to collect. */
   reap(): ChildExit[];
+  /** Whether any child (running or zombie) is left; false once every descendant is gone. */
+  childrenRemain(): boolean;
   /** Records arrive as [signo, senderPid, signo, senderPid, ...] on the JS thread. */
   startSignalCapture(onSignals: (records: Int32Array) => void): void;
   setSignalCaptureRef(ref: boolean): void;

@@ -40,7 +40,7 @@ describe('child environment', () => {
   });
 
   it('tells an unset variable from an empty one, and leaves no TINIT_ bookkeeping behind', async () => {
-    const env = { ...process.env, NODE_DEBUG: '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_DEBUG: '' };
     delete env.NODE_OPTIONS;
     const script = 'echo "${NODE_OPTIONS-unset} [${NODE_DEBUG-unset}]"; env | grep -c "^TINIT_" || true';
     const r = await runTinit(['-s', '--', 'sh', '-c', script], { env });

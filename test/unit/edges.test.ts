@@ -1,7 +1,8 @@
 // Pure logic at the edges: PATH search, exit-code mapping, option and environment parsing.
 import { describe, expect, it } from 'vitest';
 import { readBootFacts } from '../../src/boot/wrapper-env';
-import { initOptionsFrom } from '../../src/cli/init-command';
+import { initOptionsFrom, type RawInitFlags } from '../../src/cli/init-command';
+import { parseDuration } from '../../src/cli/parse-values';
 import { execFailureCode, statusCode } from '../../src/exit-codes';
 import { execCandidates } from '../../src/init/path-search';
 import { forwardedSignals, signalName } from '../../src/signals/table';
@@ -41,18 +42,66 @@ describe('exit codes', () => {
 });
 
 describe('init options', () => {
-  const opts = { verbose: 0 };
-  it.each<[string, NodeJS.ProcessEnv, { subreaper?: boolean; processGroup?: boolean; verbose: number }, Partial<ReturnType<typeof initOptionsFrom>>]>([
-    ['defaults', {}, opts, { subreaper: false, killProcessGroup: false, verbosity: 1 }],
-    ['-s and -g', {}, { subreaper: true, processGroup: true, verbose: 0 }, { subreaper: true, killProcessGroup: true }],
-    ['TINI_SUBREAPER empty still counts', { TINI_SUBREAPER: '' }, opts, { subreaper: true }],
-    ['TINIT_KILL_PROCESS_GROUP', { TINIT_KILL_PROCESS_GROUP: '0' }, opts, { killProcessGroup: true }],
+  const rt = { min: 34, max: 64 };
+  const none: RawInitFlags = { verbose: 0, expect: [], rewrite: [] };
+  it.each<[string, NodeJS.ProcessEnv, Partial<RawInitFlags>, Partial<ReturnType<typeof initOptionsFrom>>]>([
+    ['defaults', {}, {}, { subreaper: false, killProcessGroup: false, setsid: false, verbosity: 1, graceMs: null, exitReport: null }],
+    ['-s and -g', {}, { subreaper: true, processGroup: true }, { subreaper: true, killProcessGroup: true }],
+    ['TINI_SUBREAPER empty still counts', { TINI_SUBREAPER: '' }, {}, { subreaper: true }],
+    ['TINIT_KILL_PROCESS_GROUP', { TINIT_KILL_PROCESS_GROUP: '0' }, {}, { killProcessGroup: true }],
+    ['-c overrides -g', {}, { processGroup: true, singleChild: true }, { killProcessGroup: false }],
     ['-vv', {}, { verbose: 2 }, { verbosity: 3 }],
     ['TINI_VERBOSITY replaces -v', { TINI_VERBOSITY: '0' }, { verbose: 3 }, { verbosity: 0 }],
-    ['TINI_VERBOSITY non-numeric is 0', { TINI_VERBOSITY: 'loud' }, opts, { verbosity: 0 }],
-    ['TINIT_VERBOSITY wins over TINI_', { TINIT_VERBOSITY: '4', TINI_VERBOSITY: '2' }, opts, { verbosity: 4 }],
+    ['TINI_VERBOSITY non-numeric is 0', { TINI_VERBOSITY: 'loud' }, {}, { verbosity: 0 }],
+    ['TINIT_VERBOSITY wins over TINI_', { TINIT_VERBOSITY: '4', TINI_VERBOSITY: '2' }, {}, { verbosity: 4 }],
+    ['DUMB_INIT_DEBUG=1 is debug', { DUMB_INIT_DEBUG: '1' }, {}, { verbosity: 3 }],
+    ['DUMB_INIT_DEBUG=yes is not', { DUMB_INIT_DEBUG: 'yes' }, {}, { verbosity: 1 }],
+    ['CATATONIT_DEBUG (any value) is debug', { CATATONIT_DEBUG: '' }, {}, { verbosity: 3 }],
+    ['--setsid', {}, { setsid: true }, { setsid: true }],
+    ['DUMB_INIT_SETSID=1', { DUMB_INIT_SETSID: '1' }, {}, { setsid: true }],
+    ['DUMB_INIT_SETSID=0', { DUMB_INIT_SETSID: '0' }, {}, { setsid: false }],
+    ['-c overrides DUMB_INIT_SETSID', { DUMB_INIT_SETSID: '1' }, { singleChild: true }, { setsid: false }],
+    ['-p USR1', {}, { pdeathsig: 'USR1' }, { parentDeathSignal: 10 }],
+    ['-p SIGKILL', {}, { pdeathsig: 'SIGKILL' }, { parentDeathSignal: 9 }],
+    ['-p 15', {}, { pdeathsig: '15' }, { parentDeathSignal: 15 }],
+    ['-p SIGRTMIN+2', {}, { pdeathsig: 'SIGRTMIN+2' }, { parentDeathSignal: 36 }],
+    ['-e 3 -e 143', {}, { expect: ['3', '143'] }, { remapToZero: [3, 143] }],
+    ['-r 15:3 -r INT:0', {}, { rewrite: ['15:3', 'INT:0'] }, { rewrites: [[15, 3], [2, 0]] }],
+    ['--grace-period 1m30s', {}, { gracePeriod: '1m30s' }, { graceMs: 90_000 }],
+    ['TINIT_GRACE_PERIOD=500ms', { TINIT_GRACE_PERIOD: '500ms' }, {}, { graceMs: 500 }],
+    ['--grace-period 0 beats the env', { TINIT_GRACE_PERIOD: '5' }, { gracePeriod: '0' }, { graceMs: 0 }],
+    ['-P drops the program', {}, { pause: true }, { program: null, args: [] }],
+    ['--exit-report -', {}, { exitReport: '-' }, { exitReport: '-' }],
+    ['TINIT_SIGNAL_ALL', { TINIT_SIGNAL_ALL: '' }, {}, { signalAll: true }],
   ])('%s', (_name, env, flags, expected) => {
-    expect(initOptionsFrom('prog', ['a'], flags, env)).toMatchObject({ program: 'prog', args: ['a'], ...expected });
+    expect(initOptionsFrom('prog', ['a'], { ...none, ...flags }, env, rt)).toMatchObject({ ...expected });
+  });
+
+  it.each([
+    [{ pdeathsig: 'SIGNOPE' }, "-p: 'SIGNOPE' is not a signal"],
+    [{ pdeathsig: '99' }, "-p: '99' is not a signal"],
+    [{ expect: ['256'] }, "-e: '256' is not an exit code"],
+    [{ expect: ['x'] }, "-e: 'x' is not an exit code"],
+    [{ gracePeriod: '3 days' }, "--grace-period: '3 days' is not a duration"],
+    // dumb-init's rewrite parsing errors
+    ...['', 'herp', '15', '15:', ':12', '15::12', '15:12:1', '0:1', '1:32', '32:1', '15:3x'].map(
+      (r) => [{ rewrite: [r] }, `-r: '${r}' is not`] as [Partial<RawInitFlags>, string],
+    ),
+  ])('rejects %j', (flags, message) => {
+    expect(() => initOptionsFrom('prog', [], { ...none, ...flags }, {}, rt)).toThrow(message);
+  });
+});
+
+describe('durations', () => {
+  it.each([
+    ['3', 3000],
+    ['2.5', 2500],
+    ['500ms', 500],
+    ['1m30s', 90_000],
+    ['1h', 3_600_000],
+    ['0', 0],
+  ])('%s is %i ms', (text, ms) => {
+    expect(parseDuration(text, 'x')).toBe(ms);
   });
 });
 

@@ -1,0 +1,65 @@
+// Finding and signalling every descendant of tinit, for --signal-all and the grace period.
+// /proc is read afresh each time: pids come and go, and only the kernel's view is current.
+import * as fs from 'fs';
+import type { NativeBinding } from '../native/binding';
+
+export interface ProcEntry {
+  pid: number;
+  ppid: number;
+  pgid: number;
+}
+
+/** pid, ppid and pgid of a /proc/<pid>/stat line (the command may contain ') ' itself). */
+export function parseStat(line: string): ProcEntry | undefined {
+  const close = line.lastIndexOf(')');
+  if (close < 0) return undefined;
+  const fields = line.slice(close + 2).split(' ');
+  return { pid: parseInt(line, 10), ppid: Number(fields[1]), pgid: Number(fields[2]) };
+}
+
+function readProcesses(): ProcEntry[] {
+  const list: ProcEntry[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
+    try {
+      const entry = parseStat(fs.readFileSync(`/proc/${name}/stat`, 'latin1'));
+      if (entry) list.push(entry);
+    } catch {
+      // exited while we looked
+    }
+  }
+  return list;
+}
+
+/** Every process below `root` in the process tree. */
+export function descendantsOf(root: number, processes: ProcEntry[] = readProcesses()): ProcEntry[] {
+  const children = new Map<number, ProcEntry[]>();
+  for (const p of processes) {
+    const list = children.get(p.ppid);
+    if (list) list.push(p);
+    else children.set(p.ppid, [p]);
+  }
+  const found: ProcEntry[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    for (const child of children.get(stack.pop() as number) ?? []) {
+      found.push(child);
+      stack.push(child.pid);
+    }
+  }
+  return found;
+}
+
+/**
+ * Sends signo to every descendant, except members of process group `exceptGroup`. As PID 1
+ * with no exception, kill(-1) reaches every process of the namespace at once (kill(2)).
+ */
+export function signalDescendants(native: NativeBinding, signo: number, exceptGroup?: number): number {
+  if (process.pid === 1 && exceptGroup === undefined) return native.kill(-1, signo) ? -1 : 0;
+  let sent = 0;
+  for (const p of descendantsOf(process.pid)) {
+    if (p.pgid === exceptGroup) continue;
+    if (native.kill(p.pid, signo)) sent++;
+  }
+  return sent;
+}
