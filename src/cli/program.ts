@@ -54,7 +54,7 @@ export function buildProgram(capture: SignalCapture, env: NodeJS.ProcessEnv): Co
         throw new EarlyExit(0);
       }
       if (name === undefined && !flags.pause) {
-        program.error('no program given: tinit [options] -- program [args...]', { exitCode: EXIT_USAGE });
+        program.error('no program given: tinit [options] [--] program [args...]', { exitCode: EXIT_USAGE });
       }
       const boot = readBootFacts(env);
       let parsed;

@@ -76,6 +76,13 @@ export interface Transition {
 const log = (level: Level, message: string): InitEffect => ({ type: 'log', level, message });
 
 export function transition(state: InitState, event: InitEvent, policy: InitPolicy): Transition {
+  const next = step(state, event, policy);
+  if (event.type !== 'signal') return next;
+  const from = event.senderPid > 0 ? ` from pid ${event.senderPid}` : '';
+  return { ...next, effects: [log(Level.Trace, `Got ${signalName(event.signo, policy.rt)}${from}`), ...next.effects] };
+}
+
+function step(state: InitState, event: InitEvent, policy: InitPolicy): Transition {
   switch (state.phase) {
     case 'done':
       return { state, effects: [] };

@@ -111,14 +111,17 @@ export function runInit(options: InitOptions, capture: SignalCapture, boot: Boot
         if (effect.signo === 9) leftoversKilled = true;
         signalDescendants(native, effect.signo, effect.except);
         return;
-      case 'reap':
-        for (const exit of native.reap()) {
+      case 'reap': {
+        const exits = native.reap();
+        if (exits.length === 0) log.trace('No child to reap');
+        for (const exit of exits) {
           if (exit.pid === mainPid) mainExit = exit;
           else orphansReaped++;
           dispatch({ type: 'exited', exit });
         }
         dispatch({ type: 'reaped', childrenRemain: native.childrenRemain() });
         return;
+      }
       case 'timer':
         setTimeout(() => dispatch({ type: 'timer', name: effect.name }), effect.ms);
         return;

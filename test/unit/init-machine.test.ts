@@ -77,7 +77,7 @@ describe('init transition', () => {
 
   it('names forwarded signals in its log, real-time ones included', () => {
     const messages = (signo: number) => transition(running, signal(signo), base).effects.flatMap((e) => (e.type === 'log' ? [e.message] : []));
-    expect(messages(1)).toEqual(["Passing signal: 'SIGHUP'"]);
-    expect(messages(37)).toEqual(["Passing signal: 'SIGRTMIN+3'"]);
+    expect(messages(1)).toEqual(['Got SIGHUP from pid 1', "Passing signal: 'SIGHUP'"]);
+    expect(messages(37)).toEqual(['Got SIGRTMIN+3 from pid 1', "Passing signal: 'SIGRTMIN+3'"]);
   });
 });
