@@ -139,6 +139,25 @@ describe('--setsid (dumb-init)', () => {
   });
 });
 
+describe('--setsid as the session leader of a terminal (dumb-init tty_test)', () => {
+  it('hands the terminal to the child, ignores the hand-off HUP/CONT once, forwards later ones', async () => {
+    const child =
+      'trap "echo got HUP" HUP; echo tty=$(tty); set -- $(sed "s/.*) //" /proc/$$/stat); echo "pgrp=$3 tpgid=$6"; echo ready; ' +
+      'while :; do sleep 1000 >/dev/null 2>&1 & wait $!; kill $! 2>/dev/null; done';
+    // script(1) makes its child a session leader on a new pty; exec makes that tinit.
+    const r = start('script', ['-q', '-e', '-c', `exec ${TINIT} -s --setsid -vv -- sh -c '${child}'`, '/dev/null']);
+    await r.waitFor('ready');
+    expect(r.stdout()).toMatch(/Ignoring tty hand-off signal SIGHUP/);
+    expect(r.stdout()).toMatch(/Ignoring tty hand-off signal SIGCONT/);
+    expect(r.stdout()).toMatch(/tty=\/dev\/pts\/\d+/);
+    const m = /pgrp=(\d+) tpgid=(\d+)/.exec(r.stdout());
+    expect(m?.[1]).toBe(m?.[2]);
+    const tinit = childOf(r.child.pid as number) as number;
+    process.kill(tinit, 'SIGHUP');
+    await r.waitFor('got HUP');
+  });
+});
+
 describe('terminal job control', () => {
   it.each([[[] as string[]], [['--setsid']]])('bash -m has job control under tinit %j', async (flags) => {
     const r = await run('script', ['-q', '-e', '-c', `${TINIT} -s ${flags.join(' ')} -- bash -m -c 'sleep 0.1 & jobs; wait; echo "flags=$-"'`, '/dev/null']);
