@@ -8,6 +8,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tinit::RegisterSpawn(env, exports);
   tinit::RegisterReap(env, exports);
   tinit::RegisterSignals(env, exports);
+  tinit::RegisterOrphans(env, exports);
   return exports;
 }
 

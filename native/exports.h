@@ -9,5 +9,6 @@ void RegisterProcessControl(Napi::Env env, Napi::Object exports);
 void RegisterSpawn(Napi::Env env, Napi::Object exports);
 void RegisterReap(Napi::Env env, Napi::Object exports);
 void RegisterSignals(Napi::Env env, Napi::Object exports);
+void RegisterOrphans(Napi::Env env, Napi::Object exports);
 
 }  // namespace tinit

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "errno_error.h"
 
@@ -64,11 +65,32 @@ Napi::Value ChildrenRemain(const Napi::CallbackInfo& info) {
   }
 }
 
+// reapPid(pid): waits for one child (blocking); for a child just sent SIGKILL.
+Napi::Value ReapPid(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsNumber()) return ThrowUsage(info.Env(), "reapPid(pid)");
+  pid_t pid = info[0].As<Napi::Number>().Int32Value();
+  int status;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno == EINTR) continue;
+    return ThrowErrno(info.Env(), errno, "waitpid");
+  }
+  return info.Env().Undefined();
+}
+
+// exitNow(code): _exit(2), skipping Node's exit path, which would put the terminal settings
+// back to what they were when tinit started (undoing what the child set, e.g. stty -echo).
+Napi::Value ExitNow(const Napi::CallbackInfo& info) {
+  int code = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 0;
+  _exit(code);
+}
+
 }  // namespace
 
 void RegisterReap(Napi::Env env, Napi::Object exports) {
   exports.Set("reap", Napi::Function::New(env, Reap));
   exports.Set("childrenRemain", Napi::Function::New(env, ChildrenRemain));
+  exports.Set("reapPid", Napi::Function::New(env, ReapPid));
+  exports.Set("exitNow", Napi::Function::New(env, ExitNow));
 }
 
 }  // namespace tinit

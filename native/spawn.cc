@@ -216,13 +216,27 @@ void ExecCandidates(SpawnSpec& spec, int pipeFd) {
 
 // --- the parent side ---
 
+// A string (UTF-8) or a Buffer (raw bytes: argv and environment need not be UTF-8).
+bool ReadBytes(Napi::Value v, std::string* out) {
+  if (v.IsString()) {
+    *out = v.As<Napi::String>().Utf8Value();
+    return true;
+  }
+  if (v.IsBuffer()) {
+    Napi::Buffer<char> b = v.As<Napi::Buffer<char>>();
+    out->assign(b.Data(), b.Length());
+    return out->find('\0') == std::string::npos;
+  }
+  return false;
+}
+
 bool ReadStrings(Napi::Value value, std::vector<std::string>* out) {
   if (!value.IsArray()) return false;
   Napi::Array list = value.As<Napi::Array>();
   for (uint32_t i = 0; i < list.Length(); i++) {
-    Napi::Value v = list.Get(i);
-    if (!v.IsString()) return false;
-    out->push_back(v.As<Napi::String>().Utf8Value());
+    std::string s;
+    if (!ReadBytes(list.Get(i), &s)) return false;
+    out->push_back(std::move(s));
   }
   return true;
 }
@@ -241,16 +255,15 @@ bool ReadInts(Napi::Value value, std::vector<int>* out) {
 bool HasNumber(const Napi::Object& o, const char* key) { return o.Has(key) && o.Get(key).IsNumber(); }
 
 const char* ParseSpec(const Napi::Object& o, SpawnSpec* spec) {
-  if (!o.Get("file").IsString()) return "spec.file must be a string";
-  spec->file = o.Get("file").As<Napi::String>().Utf8Value();
+  if (!ReadBytes(o.Get("file"), &spec->file)) return "spec.file must be a string or Buffer";
   if (!ReadStrings(o.Get("candidates"), &spec->candidates) || spec->candidates.empty()) {
-    return "spec.candidates must be a non-empty string[]";
+    return "spec.candidates must be a non-empty (string | Buffer)[]";
   }
   if (!ReadStrings(o.Get("argv"), &spec->argv.storage) || spec->argv.storage.empty()) {
-    return "spec.argv must be a non-empty string[]";
+    return "spec.argv must be a non-empty (string | Buffer)[]";
   }
-  if (!ReadStrings(o.Get("envp"), &spec->envp.storage)) return "spec.envp must be a string[]";
-  if (o.Has("cwd") && o.Get("cwd").IsString()) spec->cwd = o.Get("cwd").As<Napi::String>().Utf8Value();
+  if (!ReadStrings(o.Get("envp"), &spec->envp.storage)) return "spec.envp must be a (string | Buffer)[]";
+  if (o.Has("cwd") && !o.Get("cwd").IsUndefined() && !ReadBytes(o.Get("cwd"), &spec->cwd)) return "spec.cwd must be a string or Buffer";
   if (o.Has("stdio")) {
     std::vector<int> stdio;
     if (!ReadInts(o.Get("stdio"), &stdio) || stdio.size() != 3) return "spec.stdio must be [fd, fd, fd]";

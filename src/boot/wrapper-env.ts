@@ -1,35 +1,97 @@
 // What bin/tinit's shell prologue learned before Node started, and the environment to hand
 // on. The prologue runs before Node because only then can these be known:
+// - the environment exactly as tinit received it: a stopped copy of the prologue shell holds
+//   it (its /proc/<pid>/environ), because the shell's own exec rebuilds the environment from
+//   its variables and drops names such as `a.b` or `BASH_FUNC_f%%`;
 // - the fds tinit inherited (Node marks them close-on-exec alongside its own, node-pid1.md §4);
 // - the open-files soft limit (Node raises it to the hard limit before any JS runs);
-// - NODE_OPTIONS and friends, which must not reach tinit's own Node but must reach children.
+// and it keeps NODE_OPTIONS and friends away from tinit's own Node.
 import * as fs from 'fs';
+import type { NativeBinding } from '../native/binding';
 
-/** Variables that would change or slow tinit's own Node; stashed by the prologue. */
+/** Fallback only: variables the prologue moved aside, when the environment copy is missing. */
 export const STASHED_PREFIX = 'TINIT_STASHED_';
-const FDS_VAR = 'TINIT_INHERITED_FDS';
-const NOFILE_VAR = 'TINIT_NOFILE_SOFT';
+const BOOKKEEPING = new Set(['TINIT_INHERITED_FDS', 'TINIT_NOFILE_SOFT', 'TINIT_ENV_PID']);
 
 export interface BootFacts {
-  /** The environment for children: as tinit received it, before the prologue touched it. */
-  childEnv: NodeJS.ProcessEnv;
+  /** NAME=value entries for children, byte for byte as tinit received them. */
+  childEnvEntries: Buffer[];
+  /** The same, decoded as latin1 (lossless) for tinit's own settings; the first of duplicates. */
+  childEnv: Record<string, string>;
   /** Inherited fds >= 3, or null when unknown (tinit was not started through bin/tinit). */
   inheritedFds: number[] | null;
   /** The soft RLIMIT_NOFILE before Node raised it; -1 unlimited; null when unknown. */
   nofileSoft: number | null;
 }
 
-export function readBootFacts(env: NodeJS.ProcessEnv = process.env): BootFacts {
-  const childEnv: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (key === FDS_VAR || key === NOFILE_VAR) continue;
-    if (key.startsWith(STASHED_PREFIX)) childEnv[key.slice(STASHED_PREFIX.length)] = value;
-    else if (!(key in childEnv)) childEnv[key] = value;
+/** Splits an environ block (NUL-separated) into entries. */
+export function splitEnviron(block: Buffer): Buffer[] {
+  const entries: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i < block.length; i++) {
+    if (block[i] === 0) {
+      if (i > start) entries.push(block.subarray(start, i));
+      start = i + 1;
+    }
   }
+  if (start < block.length) entries.push(block.subarray(start));
+  return entries;
+}
+
+/** A decoded view of entries: name -> value, the first occurrence of a name winning. */
+export function envView(entries: Buffer[]): Record<string, string> {
+  const view: Record<string, string> = Object.create(null);
+  for (const entry of entries) {
+    const text = entry.toString('latin1');
+    const eq = text.indexOf('=');
+    if (eq <= 0) continue;
+    const name = text.slice(0, eq);
+    if (!Object.prototype.hasOwnProperty.call(view, name)) view[name] = text.slice(eq + 1);
+  }
+  return view;
+}
+
+/** Reads the pristine environment from the prologue's stopped shell, then ends that shell. */
+function takeEnvironCopy(pidText: string | undefined, native: NativeBinding): Buffer[] | null {
+  if (pidText === undefined || !/^\d+$/.test(pidText)) return null;
+  const pid = Number(pidText);
+  // Only a child of ours: a stale variable must never make us kill someone else.
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return null;
+  }
+  if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) return null;
+  let block: Buffer | null = null;
+  try {
+    block = fs.readFileSync(`/proc/${pid}/environ`);
+  } catch {
+    block = null;
+  }
+  native.kill(pid, 9);
+  native.reapPid(pid);
+  return block ? splitEnviron(block) : null;
+}
+
+/** The environment from Node's own view, with the prologue's stash put back (fallback). */
+function fromProcessEnv(env: NodeJS.ProcessEnv): Buffer[] {
+  const merged: Record<string, string> = Object.create(null);
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined || BOOKKEEPING.has(key)) continue;
+    if (key.startsWith(STASHED_PREFIX)) merged[key.slice(STASHED_PREFIX.length)] = value;
+    else if (!Object.prototype.hasOwnProperty.call(merged, key)) merged[key] = value;
+  }
+  return Object.entries(merged).map(([k, v]) => Buffer.from(`${k}=${v}`));
+}
+
+export function readBootFacts(native: NativeBinding, env: NodeJS.ProcessEnv = process.env): BootFacts {
+  const entries = takeEnvironCopy(env.TINIT_ENV_PID, native) ?? fromProcessEnv(env);
   return {
-    childEnv,
-    inheritedFds: parseFdList(env[FDS_VAR]),
-    nofileSoft: parseNofile(env[NOFILE_VAR]),
+    childEnvEntries: entries,
+    childEnv: envView(entries),
+    inheritedFds: parseFdList(env.TINIT_INHERITED_FDS),
+    nofileSoft: parseNofile(env.TINIT_NOFILE_SOFT),
   };
 }
 
@@ -69,4 +131,29 @@ export function inheritedFdsWithoutPrologue(): number[] {
     }
   }
   return fds;
+}
+
+/** This process's arguments after the script, as raw bytes (/proc/self/cmdline): argv need
+ * not be UTF-8, and process.argv would have replaced invalid bytes. */
+export function rawUserArgs(count: number): Buffer[] | null {
+  try {
+    const all = splitEnvironKeepEmpty(fs.readFileSync('/proc/self/cmdline'));
+    return all.length >= count ? all.slice(all.length - count) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Like splitEnviron, but empty arguments are arguments too. */
+function splitEnvironKeepEmpty(block: Buffer): Buffer[] {
+  const parts: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i < block.length; i++) {
+    if (block[i] === 0) {
+      parts.push(block.subarray(start, i));
+      start = i + 1;
+    }
+  }
+  if (start < block.length) parts.push(block.subarray(start));
+  return parts;
 }

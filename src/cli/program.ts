@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
-import { readBootFacts } from '../boot/wrapper-env';
+import { readBootFacts, type BootFacts } from '../boot/wrapper-env';
 import { EXIT_USAGE } from '../exit-codes';
 import { runInit } from '../init/run';
 import { Logger, writeFully } from '../log';
@@ -31,7 +31,7 @@ class EarlyExit extends Error {
 
 const LICENSE_FILE = path.resolve(__dirname, '..', '..', 'LICENSE');
 
-export function buildProgram(capture: SignalCapture, env: NodeJS.ProcessEnv): Command {
+export function buildProgram(capture: SignalCapture, boot: BootFacts): Command {
   const program = defineInitOptions(new Command('tinit'))
     .description(
       'A container init: runs program as its child, forwards every signal to it, reaps every zombie,\n' +
@@ -45,7 +45,11 @@ export function buildProgram(capture: SignalCapture, env: NodeJS.ProcessEnv): Co
     .exitOverride()
     .addHelpText(
       'after',
-      '\nExit codes: the child\'s own code, or 128+N when signal N killed it; 127 when the program\n' +
+      '\nDiagnostics (run inside a container, whatever its init):\n' +
+        '  tinit ps [--json]                 the process tree, zombies and who fails to reap them\n' +
+        '  tinit doctor [--json]             test PID 1: reaping, signal delivery, stdio, zombies\n' +
+        '  tinit zombies [n] [--hold m]      make orphans (and held zombies) and time the reaper\n' +
+        '\nExit codes: the child\'s own code, or 128+N when signal N killed it; 127 when the program\n' +
         'is not found, 126 when it is not executable, 1 for bad usage or another start failure.',
     )
     .action((name: string | undefined, args: string[], flags: RawInitFlags & { license?: boolean; L?: boolean }) => {
@@ -56,7 +60,6 @@ export function buildProgram(capture: SignalCapture, env: NodeJS.ProcessEnv): Co
       if (name === undefined && !flags.pause) {
         program.error('no program given: tinit [options] [--] program [args...]', { exitCode: EXIT_USAGE });
       }
-      const boot = readBootFacts(env);
       let parsed;
       try {
         parsed = initOptionsFrom(name ?? null, args, flags, boot.childEnv, capture.rt);
@@ -70,10 +73,30 @@ export function buildProgram(capture: SignalCapture, env: NodeJS.ProcessEnv): Co
   return program;
 }
 
+/** Commands selected by the first word; anything else is the program to run as init. */
+const DIAG_COMMANDS = new Set(['ps', 'doctor', 'zombies']);
+
+function buildDiagProgram(capture: SignalCapture): Command {
+  const program = new Command('tinit').configureOutput(output).exitOverride();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { addDiagCommands } = require('./diag-commands') as typeof import('./diag-commands');
+  addDiagCommands(program, capture, (code) => {
+    throw new EarlyExit(code);
+  });
+  return program;
+}
+
 /** Parses argv and starts the requested job; exits the process when the job cannot start. */
 export function runCli(argv: string[], capture: SignalCapture, env: NodeJS.ProcessEnv = process.env): void {
   try {
-    buildProgram(capture, env).parse(argv, { from: 'user' });
+    const boot = readBootFacts(capture.native, env);
+    if (DIAG_COMMANDS.has(argv[0] as string)) {
+      // Not an init: Ctrl-C and friends must work as usual.
+      capture.release();
+      buildDiagProgram(capture).parse(argv, { from: 'user' });
+      return;
+    }
+    buildProgram(capture, boot).parse(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof EarlyExit) process.exit(err.code);
     if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : EXIT_USAGE);

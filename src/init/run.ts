@@ -68,11 +68,13 @@ export function runInit(options: InitOptions, capture: SignalCapture, boot: Boot
 
   let state: InitState;
   let mainExit: ChildExit | null = null;
+  let gaveTerminal = false;
   if (options.program === null) {
     state = { phase: 'paused' };
   } else {
     const spec = mainChildSpec(options.program, options.args, boot, native);
     if (options.setsid) spec.newSession = true;
+    gaveTerminal = spec.foreground === true && !options.setsid;
     try {
       state = { phase: 'running', child: native.spawn(spec), ignoreOnce };
     } catch (err) {
@@ -137,7 +139,15 @@ export function runInit(options: InitOptions, capture: SignalCapture, boot: Boot
           const problem = writeExitReport(options.exitReport, report);
           if (problem) log.warn(problem);
         }
-        process.exit(effect.code);
+        // Take the terminal back, so the shell that started tinit finds it in its own group.
+        if (gaveTerminal) {
+          try {
+            native.setForegroundGroup(0, native.getProcessGroup(0));
+          } catch {
+            // the terminal is gone, or no longer ours: nothing to give back
+          }
+        }
+        native.exitNow(effect.code);
     }
   };
   const dispatch = (event: InitEvent): void => {
@@ -156,5 +166,23 @@ export function runInit(options: InitOptions, capture: SignalCapture, boot: Boot
   capture.keepAlive(true);
   // A child that exited before the listener was set is collected now, not at the next signal.
   execute({ type: 'reap' });
+  closeStrayInspector(log);
   return undefined;
+}
+
+/**
+ * Node installs its SIGUSR1 handler (which opens the inspector on 127.0.0.1:9229) before any
+ * JavaScript runs; a SIGUSR1 in those first milliseconds would leave a debugger port into PID 1.
+ * Once the child runs, look twice (the inspector starts on its own thread) and close it.
+ */
+function closeStrayInspector(log: Logger): void {
+  const check = () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const inspector = require('inspector') as typeof import('inspector');
+    if (inspector.url() === undefined) return;
+    inspector.close();
+    log.warn('SIGUSR1 arrived before tinit could catch it and opened the Node inspector; closed it');
+  };
+  setImmediate(check);
+  setTimeout(check, 250).unref();
 }

@@ -1,14 +1,8 @@
 // Builds the spawn spec for the main child from what the user asked and what boot learned.
 import { isatty } from 'tty';
-import { inheritedFdsWithoutPrologue, type BootFacts } from '../boot/wrapper-env';
+import { inheritedFdsWithoutPrologue, rawUserArgs, type BootFacts } from '../boot/wrapper-env';
 import type { NativeBinding, SpawnSpec } from '../native/binding';
 import { execCandidates } from './path-search';
-
-export function envList(env: NodeJS.ProcessEnv): string[] {
-  const list: string[] = [];
-  for (const [key, value] of Object.entries(env)) if (value !== undefined) list.push(`${key}=${value}`);
-  return list;
-}
 
 /**
  * The child takes the terminal only when tinit holds it: as PID 1 under `docker run -t`, or in
@@ -23,12 +17,25 @@ export function shouldTakeForeground(native: NativeBinding): boolean {
   }
 }
 
+/** The program and its arguments as the bytes tinit was given, when they can be matched to
+ * what the command line parser saw; else the parsed strings. */
+function rawCommand(program: string, args: string[]): Buffer[] | string[] {
+  const raw = rawUserArgs(process.argv.length - 2)?.slice(-(args.length + 1));
+  const decoded = [program, ...args];
+  if (raw && raw.length === decoded.length && raw.every((b, i) => b.toString('utf8') === decoded[i])) return raw;
+  return decoded;
+}
+
 export function mainChildSpec(program: string, args: string[], boot: BootFacts, native: NativeBinding): SpawnSpec {
+  const argv = rawCommand(program, args);
+  // PATH search on latin1 text, which maps bytes 1:1, so a non-UTF-8 name survives.
+  const file = typeof argv[0] === 'string' ? Buffer.from(argv[0]) : (argv[0] as Buffer);
+  const candidates = execCandidates(file.toString('latin1'), boot.childEnv.PATH).map((c) => Buffer.from(c, 'latin1'));
   const spec: SpawnSpec = {
     file: program,
-    candidates: execCandidates(program, boot.childEnv.PATH),
-    argv: [program, ...args],
-    envp: envList(boot.childEnv),
+    candidates,
+    argv,
+    envp: boot.childEnvEntries,
     stdio: [0, 1, 2],
     keepFds: boot.inheritedFds ?? inheritedFdsWithoutPrologue(),
     newProcessGroup: true,

@@ -13,14 +13,18 @@ export interface ChildExit {
   rusage: { userMs: number; systemMs: number; maxRssKb: number };
 }
 
+/** Text for the kernel: a string (sent as UTF-8) or a Buffer (raw bytes, passed unchanged). */
+export type Bytes = string | Buffer;
+
 export interface SpawnSpec {
   /** The program as the user named it (error messages). */
-  file: string;
+  file: Bytes;
   /** Paths to execve in turn, as execvp(3) would try them. */
-  candidates: string[];
-  argv: string[];
-  envp: string[];
-  cwd?: string;
+  candidates: Bytes[];
+  argv: Bytes[];
+  /** NAME=value entries, passed as they are. */
+  envp: Bytes[];
+  cwd?: Bytes;
   /** The fds that become the child's 0, 1 and 2. */
   stdio?: [number, number, number];
   /** Inherited fds >= 3 that the child keeps; every other fd >= 3 is closed. */
@@ -59,11 +63,21 @@ export interface NativeBinding {
   reap(): ChildExit[];
   /** Whether any child (running or zombie) is left; false once every descendant is gone. */
   childrenRemain(): boolean;
+  /** waitpid(pid) blocking, for a child just killed. */
+  reapPid(pid: number): void;
+  /** _exit(2): no exit handlers (Node's would reset the terminal to its start-up settings). */
+  exitNow(code: number): never;
   /** Records arrive as [signo, senderPid, signo, senderPid, ...] on the JS thread. */
   startSignalCapture(onSignals: (records: Int32Array) => void): void;
   setSignalCaptureRef(ref: boolean): void;
   catchSignals(signos: number[]): void;
   setSignalDisposition(signos: number[], how: 'ignore' | 'default'): void;
+  /** Makes `count` orphans that all exit at once (the first `lingerMs` later); their pids. */
+  makeOrphans(count: number, lingerMs?: number): number[];
+  /** Makes `count` zombies under a holder that never waits and lives `seconds`. */
+  holdZombies(count: number, seconds: number): { holder: number; zombies: number[] };
+  /** sysconf(_SC_CLK_TCK): the unit of /proc/<pid>/stat times. */
+  clockTicks(): number;
   readonly SIGRTMIN: number;
   readonly SIGRTMAX: number;
 }

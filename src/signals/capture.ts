@@ -22,6 +22,8 @@ export interface SignalCapture {
   listen(listener: SignalListener): void;
   /** Whether pending capture keeps the process alive (it must, while a child runs). */
   keepAlive(on: boolean): void;
+  /** Gives every signal back its default action, for commands that are not an init. */
+  release(): void;
 }
 
 export function startSignalCapture(): SignalCapture {
@@ -56,6 +58,10 @@ export function startSignalCapture(): SignalCapture {
     },
     keepAlive(on) {
       native.setSignalCaptureRef(on);
+    },
+    release() {
+      native.setSignalDisposition([...forwarded, SIGCHLD, ...TTY_SIGNALS], 'default');
+      native.setSignalCaptureRef(false);
     },
   };
 }

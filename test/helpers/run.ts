@@ -190,7 +190,7 @@ export async function commandBecomes(pid: number, comm: string, ms = 5000): Prom
     } catch {
       break;
     }
-    await sleep(5);
+    await sleep(1);
   }
   throw new Error(`pid ${pid} did not become ${comm}`);
 }

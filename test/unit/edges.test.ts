@@ -1,6 +1,7 @@
 // Pure logic at the edges: PATH search, exit-code mapping, option and environment parsing.
 import { describe, expect, it } from 'vitest';
-import { readBootFacts } from '../../src/boot/wrapper-env';
+import { envView, readBootFacts, splitEnviron } from '../../src/boot/wrapper-env';
+import type { NativeBinding } from '../../src/native/binding';
 import { initOptionsFrom, type RawInitFlags } from '../../src/cli/init-command';
 import { parseDuration } from '../../src/cli/parse-values';
 import { execFailureCode, statusCode } from '../../src/exit-codes';
@@ -106,26 +107,46 @@ describe('durations', () => {
 });
 
 describe('boot facts from the bin/tinit prologue', () => {
-  it('restores stashed variables and drops the bookkeeping', () => {
-    const facts = readBootFacts({
+  // Without TINIT_ENV_PID the addon is never touched.
+  const native = {} as NativeBinding;
+
+  it('falls back to Node’s environment, restoring stashed variables and dropping bookkeeping', () => {
+    const facts = readBootFacts(native, {
       PATH: '/bin',
       TINIT_STASHED_NODE_OPTIONS: '--require x',
       TINIT_STASHED_NODE_DEBUG: '',
       TINIT_INHERITED_FDS: ' 0 1 2 10 251 7',
       TINIT_NOFILE_SOFT: '1024',
     });
-    expect(facts.childEnv).toEqual({ PATH: '/bin', NODE_OPTIONS: '--require x', NODE_DEBUG: '' });
+    expect(facts.childEnvEntries.map(String).sort()).toEqual(['NODE_DEBUG=', 'NODE_OPTIONS=--require x', 'PATH=/bin']);
     expect(facts.inheritedFds).toEqual([7, 10, 251]);
     expect(facts.nofileSoft).toBe(1024);
   });
 
-  it('knows nothing when the prologue did not run', () => {
-    const facts = readBootFacts({ PATH: '/bin' });
-    expect(facts).toEqual({ childEnv: { PATH: '/bin' }, inheritedFds: null, nofileSoft: null });
+  it('keeps names that are Object.prototype members', () => {
+    const facts = readBootFacts(native, { toString: '1', constructor: '2', __proto__: '3' } as unknown as NodeJS.ProcessEnv);
+    expect(facts.childEnvEntries.map(String)).toContain('toString=1');
+    expect(facts.childEnv.constructor).toBe('2');
+  });
+
+  it('knows nothing of fds and limits when the prologue did not run', () => {
+    const facts = readBootFacts(native, { PATH: '/bin' });
+    expect(facts.inheritedFds).toBeNull();
+    expect(facts.nofileSoft).toBeNull();
   });
 
   it('reads an unlimited soft limit', () => {
-    expect(readBootFacts({ TINIT_NOFILE_SOFT: 'unlimited' }).nofileSoft).toBe(-1);
+    expect(readBootFacts(native, { TINIT_NOFILE_SOFT: 'unlimited' }).nofileSoft).toBe(-1);
+  });
+
+  it('splits an environ block byte for byte; the first of duplicate names wins in the view', () => {
+    const block = Buffer.concat([Buffer.from('a.b=1\0A=1\0A=2\0'), Buffer.from([0x58, 0x3d, 0xff, 0]), Buffer.from('noequals\0')]);
+    const entries = splitEnviron(block);
+    expect(entries.map((e) => e.toString('latin1'))).toEqual(['a.b=1', 'A=1', 'A=2', 'X=\xff', 'noequals']);
+    const view = envView(entries);
+    expect(view.A).toBe('1');
+    expect(view['a.b']).toBe('1');
+    expect(view.X).toBe('\xff');
   });
 });
 
