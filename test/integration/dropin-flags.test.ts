@@ -114,10 +114,13 @@ describe('logging (tini levels and streams)', () => {
   });
 
   it('-vvv logs INFO/DEBUG on stdout like tini; TINI_VERBOSITY=3 does the same', async () => {
-    const r = await runTinit(['-s', '-vvv', '--', 'true']);
+    // The child lives a moment, so its exit arrives as a SIGCHLD rather than at the first sweep.
+    const r = await runTinit(['-s', '-vvv', '--', 'sleep', '0.1']);
     expect(r.stdout).toMatch(/\[DEBUG tinit \(\d+\)\] Received SIGCHLD/);
-    expect(r.stdout).toMatch(/\[INFO  tinit \(\d+\)\] Spawned child process 'true'/);
-    const env = await runTinit(['-s', '--', 'true'], { env: { ...process.env, TINI_VERBOSITY: '3' } });
+    expect(r.stdout).toMatch(/\[INFO  tinit \(\d+\)\] Spawned child process 'sleep'/);
+    expect(r.stdout).toMatch(/\[TRACE tinit \(\d+\)\] Got SIGCHLD from pid \d+/);
+    expect(r.stderr).toBe('');
+    const env = await runTinit(['-s', '--', 'sleep', '0.1'], { env: { ...process.env, TINI_VERBOSITY: '3' } });
     expect(env.stdout).toMatch(/Received SIGCHLD/);
   });
 });
