@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -71,12 +72,14 @@ Napi::Value MakeOrphans(const Napi::CallbackInfo& info) {
   pid_t middle = fork();
   if (middle == 0) {
     ResetSignals();
+    prctl(PR_SET_NAME, "tinit-orphans", 0, 0, 0);
     close(report[0]);
     int gate[2];
     if (pipe(gate) != 0) ChildExit(1);
     for (int i = 0; i < count; i++) {
       pid_t orphan = fork();
       if (orphan == 0) {
+        prctl(PR_SET_NAME, "tinit-orphan", 0, 0, 0);
         close(gate[1]);
         close(report[1]);
         char byte;
@@ -126,10 +129,14 @@ Napi::Value HoldZombies(const Napi::CallbackInfo& info) {
   pid_t holder = fork();
   if (holder == 0) {
     ResetSignals();
+    prctl(PR_SET_NAME, "tinit-holder", 0, 0, 0);
     close(report[0]);
     for (int i = 0; i < count; i++) {
       pid_t zombie = fork();
-      if (zombie == 0) ChildExit(0);
+      if (zombie == 0) {
+        prctl(PR_SET_NAME, "tinit-zombie", 0, 0, 0);
+        ChildExit(0);
+      }
       if (zombie < 0) break;
       int32_t pid = zombie;
       if (write(report[1], &pid, sizeof pid) != static_cast<ssize_t>(sizeof pid)) break;

@@ -1,5 +1,6 @@
 // `tinit doctor`: tests the init that is actually PID 1 (or the nearest subreaper) from inside
 // the container, one verdict per check, each with what goes wrong in production on failure.
+import * as fs from 'fs';
 import type { NativeBinding } from '../native/binding';
 import { identify, type Identity } from './identify';
 import { commandOf } from './ps';
@@ -75,8 +76,10 @@ function checkSignals(who: Identity | null): Check {
   }
   const caught = hasSignal(masks.caught, SIGTERM);
   // A blocked signal is queued for a namespace's init and collected with sigwait/signalfd
-  // (tini, catatonit); a default one is dropped by the kernel (pid_namespaces(7)).
-  const blocked = hasSignal(masks.blocked, SIGTERM);
+  // (catatonit); a default one is dropped by the kernel (pid_namespaces(7)). While a process
+  // sits in sigtimedwait(2) (tini), the kernel shows the waited-for signals as unblocked, so
+  // the wait itself (wchan) counts as collecting.
+  const blocked = hasSignal(masks.blocked, SIGTERM) || waitsForSignals(1);
   if (!caught && !blocked) {
     return {
       id: 'signals',
@@ -85,7 +88,7 @@ function checkSignals(who: Identity | null): Check {
       consequence: noStop,
     };
   }
-  const how = caught ? 'catches SIGTERM' : 'collects SIGTERM (blocked and queued, read with sigwait/signalfd)';
+  const how = caught ? 'catches SIGTERM' : 'collects SIGTERM (blocked or waited for with sigtimedwait/signalfd)';
   if (who.kind === 'init' || who.kind === 'supervisor') {
     return { id: 'signals', verdict: 'pass', finding: `PID 1 (${who.name}) ${how} and passes it on to the processes it runs` };
   }
@@ -103,6 +106,14 @@ function checkSignals(who: Identity | null): Check {
     finding: `PID 1 (${who.name}) ${how} itself; nothing passes it on to other processes`,
     consequence: 'children it started get no SIGTERM and are SIGKILLed when it exits; under Node, an app with no SIGTERM listener ignores docker stop until the timeout',
   };
+}
+
+function waitsForSignals(pid: number): boolean {
+  try {
+    return /sigtimedwait|sigsuspend/.test(fs.readFileSync(`/proc/${pid}/wchan`, 'latin1'));
+  } catch {
+    return false;
+  }
 }
 
 function checkStdio(): Check {
