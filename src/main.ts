@@ -1,8 +1,16 @@
 // Entry point (bin/tinit). Signal capture comes first, synchronously, before any other module
 // loads: until then a signal to PID 1 is lost (node-pid1.md §2).
-import { startSignalCapture } from './signals/capture';
+import { writeFully } from './log';
+import { startSignalCapture, type SignalCapture } from './signals/capture';
 
-const capture = startSignalCapture();
+let capture: SignalCapture;
+try {
+  capture = startSignalCapture();
+} catch (err) {
+  // Nothing runs yet: one clear line (the addon is missing or broken), exit 1.
+  writeFully(2, `tinit: ${(err as Error).message}\n`);
+  process.exit(1);
+}
 
 // Loaded only now, so nothing above can delay the handlers.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

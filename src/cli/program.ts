@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readBootFacts, type BootFacts } from '../boot/wrapper-env';
+import { packageRoot } from '../native/binding';
 import { EXIT_USAGE } from '../exit-codes';
 import { runInit } from '../init/run';
 import { Logger, writeFully } from '../log';
@@ -29,7 +30,7 @@ class EarlyExit extends Error {
   }
 }
 
-const LICENSE_FILE = path.resolve(__dirname, '..', '..', 'LICENSE');
+const LICENSE_FILE = path.join(packageRoot, 'LICENSE');
 
 export function buildProgram(capture: SignalCapture, boot: BootFacts): Command {
   const program = defineInitOptions(new Command('tinit'))

@@ -173,7 +173,7 @@ export function runInit(options: InitOptions, capture: SignalCapture, boot: Boot
 /**
  * Node installs its SIGUSR1 handler (which opens the inspector on 127.0.0.1:9229) before any
  * JavaScript runs; a SIGUSR1 in those first milliseconds would leave a debugger port into PID 1.
- * Once the child runs, look twice (the inspector starts on its own thread) and close it.
+ * Once the child runs, look (the inspector starts on its own thread) and close it.
  */
 function closeStrayInspector(log: Logger): void {
   const check = () => {
@@ -183,6 +183,7 @@ function closeStrayInspector(log: Logger): void {
     inspector.close();
     log.warn('SIGUSR1 arrived before tinit could catch it and opened the Node inspector; closed it');
   };
-  setImmediate(check);
+  // Not at once: loading the inspector module costs milliseconds a short-lived child would
+  // pay for in tinit's exit; a stray inspector lives a quarter of a second at most.
   setTimeout(check, 250).unref();
 }

@@ -100,7 +100,17 @@ export function systemErrorReason(err: SystemError): string {
   return match ? (match[1] as string) : err.message;
 }
 
-const root = path.resolve(__dirname, '..', '..');
+/** The package root: the nearest directory up from here that holds binding.gyp (this file
+ * runs from src/native under the tests, and from the dist/tinit.js bundle otherwise). */
+function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'binding.gyp'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '..', '..');
+  }
+}
+
+export const packageRoot = findPackageRoot(__dirname);
+const root = packageRoot;
 
 /** Where each build puts the addon: node-gyp (npm install), cmake-js (npm run build:cmake). */
 export const addonCandidates = [
