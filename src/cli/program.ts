@@ -50,6 +50,8 @@ export function buildProgram(capture: SignalCapture, boot: BootFacts): Command {
         '  tinit ps [--json]                 the process tree, zombies and who fails to reap them\n' +
         '  tinit doctor [--json]             test PID 1: reaping, signal delivery, stdio, zombies\n' +
         '  tinit zombies [n] [--hold m]      make orphans (and held zombies) and time the reaper\n' +
+        '\nSupervisor:\n' +
+        '  tinit validate [-f tinit.yaml]    check a config file and print the start order\n' +
         '\nExit codes: the child\'s own code, or 128+N when signal N killed it; 127 when the program\n' +
         'is not found, 126 when it is not executable, 1 for bad usage or another start failure.',
     )
@@ -75,15 +77,17 @@ export function buildProgram(capture: SignalCapture, boot: BootFacts): Command {
 }
 
 /** Commands selected by the first word; anything else is the program to run as init. */
-const DIAG_COMMANDS = new Set(['ps', 'doctor', 'zombies']);
+const SUBCOMMANDS = new Set(['ps', 'doctor', 'zombies', 'validate']);
 
-function buildDiagProgram(capture: SignalCapture): Command {
+function buildSubcommandProgram(capture: SignalCapture, env: NodeJS.ProcessEnv): Command {
   const program = new Command('tinit').configureOutput(output).exitOverride();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { addDiagCommands } = require('./diag-commands') as typeof import('./diag-commands');
-  addDiagCommands(program, capture, (code) => {
+  const exit = (code: number): never => {
     throw new EarlyExit(code);
-  });
+  };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./diag-commands') as typeof import('./diag-commands')).addDiagCommands(program, capture, exit);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./validate-command') as typeof import('./validate-command')).addValidateCommand(program, env, exit);
   return program;
 }
 
@@ -91,10 +95,10 @@ function buildDiagProgram(capture: SignalCapture): Command {
 export function runCli(argv: string[], capture: SignalCapture, env: NodeJS.ProcessEnv = process.env): void {
   try {
     const boot = readBootFacts(capture.native, env);
-    if (DIAG_COMMANDS.has(argv[0] as string)) {
+    if (SUBCOMMANDS.has(argv[0] as string)) {
       // Not an init: Ctrl-C and friends must work as usual.
       capture.release();
-      buildDiagProgram(capture).parse(argv, { from: 'user' });
+      buildSubcommandProgram(capture, env).parse(argv, { from: 'user' });
       return;
     }
     buildProgram(capture, boot).parse(argv, { from: 'user' });
