@@ -32,6 +32,7 @@ function branchType(schema: TSchema): string | undefined {
 function allowed(schema: TSchema): string {
   const branches = (schema.anyOf as TSchema[] | undefined) ?? [];
   if (branches.length > 0 && branches.every((b) => 'const' in b)) return `one of ${branches.map((b) => b.const).join(', ')}`;
+  if (schema.type === 'boolean') return 'true or false';
   if (typeof schema.description === 'string') return schema.description;
   if (schema.type === 'integer' || schema.type === 'number') {
     const range = [schema.minimum !== undefined ? `>= ${schema.minimum}` : '', schema.maximum !== undefined ? `<= ${schema.maximum}` : ''].filter(Boolean).join(' and ');
