@@ -349,10 +349,22 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   return ThrowErrno(env, failure.err, kStepNames[failure.step], path);
 }
 
+// makePipe() -> [readFd, writeFd], both close-on-exec: a service's stdout or stderr. The
+// write end reaches the child only through spawn's stdio (dup2 clears close-on-exec there).
+Napi::Value MakePipe(const Napi::CallbackInfo& info) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return ThrowErrno(info.Env(), errno, "pipe2");
+  Napi::Array out = Napi::Array::New(info.Env(), 2);
+  out.Set(0u, Napi::Number::New(info.Env(), fds[0]));
+  out.Set(1u, Napi::Number::New(info.Env(), fds[1]));
+  return out;
+}
+
 }  // namespace
 
 void RegisterSpawn(Napi::Env env, Napi::Object exports) {
   exports.Set("spawn", Napi::Function::New(env, Spawn));
+  exports.Set("makePipe", Napi::Function::New(env, MakePipe));
 }
 
 }  // namespace tinit

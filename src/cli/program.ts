@@ -51,6 +51,7 @@ export function buildProgram(capture: SignalCapture, boot: BootFacts): Command {
         '  tinit doctor [--json]             test PID 1: reaping, signal delivery, stdio, zombies\n' +
         '  tinit zombies [n] [--hold m]      make orphans (and held zombies) and time the reaper\n' +
         '\nSupervisor:\n' +
+        '  tinit run [-f tinit.yaml]         supervise the services of a config file\n' +
         '  tinit validate [-f tinit.yaml]    check a config file and print the start order\n' +
         '\nExit codes: the child\'s own code, or 128+N when signal N killed it; 127 when the program\n' +
         'is not found, 126 when it is not executable, 1 for bad usage or another start failure.',
@@ -78,6 +79,8 @@ export function buildProgram(capture: SignalCapture, boot: BootFacts): Command {
 
 /** Commands selected by the first word; anything else is the program to run as init. */
 const SUBCOMMANDS = new Set(['ps', 'doctor', 'zombies', 'validate']);
+/** The supervisor is an init too: it keeps the signal capture. */
+const SUPERVISOR_COMMANDS = new Set(['run']);
 
 function buildSubcommandProgram(capture: SignalCapture, env: NodeJS.ProcessEnv): Command {
   const program = new Command('tinit').configureOutput(output).exitOverride();
@@ -95,6 +98,15 @@ function buildSubcommandProgram(capture: SignalCapture, env: NodeJS.ProcessEnv):
 export function runCli(argv: string[], capture: SignalCapture, env: NodeJS.ProcessEnv = process.env): void {
   try {
     const boot = readBootFacts(capture.native, env);
+    if (SUPERVISOR_COMMANDS.has(argv[0] as string)) {
+      const program = new Command('tinit').configureOutput(output).exitOverride();
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('./run-command') as typeof import('./run-command')).addRunCommand(program, capture, boot, (code) => {
+        throw new EarlyExit(code);
+      });
+      program.parse(argv, { from: 'user' });
+      return;
+    }
     if (SUBCOMMANDS.has(argv[0] as string)) {
       // Not an init: Ctrl-C and friends must work as usual.
       capture.release();

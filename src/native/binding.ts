@@ -59,6 +59,8 @@ export interface NativeBinding {
   releaseTerminal(fd?: number): boolean;
   /** fork + exec; returns the pid, or throws an errno error naming the failed step. */
   spawn(spec: SpawnSpec): number;
+  /** pipe2(O_CLOEXEC): [readFd, writeFd]. */
+  makePipe(): [number, number];
   /** Drains wait4(-1, WNOHANG) until nothing is left to collect. */
   reap(): ChildExit[];
   /** Whether any child (running or zombie) is left; false once every descendant is gone. */

@@ -1,0 +1,360 @@
+// Runs the services of a config: the one executor of the service machines' effects, plus the
+// container's own duties (start order, ordered shutdown under one deadline, exit code, PID 1
+// reaping and signal forwarding). Everything here is driven by events: signals, reaped exits,
+// timers, probe answers, pipe data.
+import * as fs from 'fs';
+import * as net from 'net';
+import { isatty } from 'tty';
+import type { BootFacts } from '../boot/wrapper-env';
+import { execFailureCode, statusCode } from '../exit-codes';
+import { execCandidates } from '../init/path-search';
+import { Level, type Logger } from '../log';
+import { isSystemError, systemErrorReason, type ChildExit, type NativeBinding, type SpawnSpec } from '../native/binding';
+import type { SignalCapture } from '../signals/capture';
+import { signalName, signalNumber } from '../signals/table';
+import { allDown, blocked, startable, stoppable } from './container';
+import { colourFor, formatLines, LineSplitter, writeLines, type LineFormat, type Stream } from './log-lines';
+import { readEnvFiles, type ServiceSpec, type SupervisorSpec } from './model';
+import { watchHealth, watchReadiness, type CheckContext } from './probes';
+import { initialState, transition, type ServiceEffect, type ServiceEvent, type ServiceState } from './service-machine';
+import { resolveCredentials } from './users';
+
+const SIGTERM = signalNumber('SIGTERM') as number;
+const SIGINT = signalNumber('SIGINT') as number;
+const SIGCHLD = signalNumber('SIGCHLD') as number;
+const SIGKILL = 9;
+
+interface Runtime {
+  timers: Map<string, NodeJS.Timeout>;
+  unwatch: Array<() => void>;
+  /** Log pipes still open (stdout, stderr). */
+  openStreams: number;
+  logWatchers: Array<(line: string) => void>;
+}
+
+export class Supervisor {
+  private readonly specs = new Map<string, ServiceSpec>();
+  private readonly states = new Map<string, ServiceState>();
+  private readonly runtime = new Map<string, Runtime>();
+  private readonly owners = new Map<number, (exit: ChildExit) => void>();
+  private readonly colours = new Map<string, number>();
+  private phase: 'running' | 'stopping' | 'done' = 'running';
+  private exitCode: number | null = null;
+  private firstFailure: number | null = null;
+  private readonly format: LineFormat;
+  private readonly devNull: number;
+  private readonly native: NativeBinding;
+
+  constructor(
+    private readonly spec: SupervisorSpec,
+    private readonly capture: SignalCapture,
+    private readonly boot: BootFacts,
+    private readonly log: Logger,
+  ) {
+    this.native = capture.native;
+    spec.services.forEach((s, i) => {
+      this.specs.set(s.name, s);
+      this.states.set(s.name, initialState());
+      this.runtime.set(s.name, { timers: new Map(), unwatch: [], openStreams: 0, logWatchers: [] });
+      this.colours.set(s.name, colourFor(i));
+    });
+    const width = Math.max(5, ...spec.services.map((s) => s.name.length));
+    this.format = { format: spec.logFormat, colour: isatty(1) && process.env.NO_COLOR === undefined && boot.childEnv.NO_COLOR === undefined, width };
+    this.devNull = fs.openSync('/dev/null', 'r+');
+  }
+
+  start(): void {
+    this.capture.listen((deliveries) => {
+      for (const d of deliveries) this.onSignal(d.signo);
+    });
+    this.capture.keepAlive(true);
+    process.on('uncaughtException', (err) => this.log.fatal(`internal error (continuing): ${err.stack ?? err}`));
+    this.say(Level.Info, `supervising ${this.specs.size} service${this.specs.size === 1 ? '' : 's'}`);
+    this.reconsider();
+  }
+
+  // --- signals and reaping ---
+
+  private onSignal(signo: number): void {
+    if (signo === SIGCHLD) {
+      for (const exit of this.native.reap()) {
+        const owner = this.owners.get(exit.pid);
+        if (owner) {
+          this.owners.delete(exit.pid);
+          owner(exit);
+        } else {
+          this.log.debug(`Reaped zombie process with pid=${exit.pid}`);
+        }
+      }
+      return;
+    }
+    if (signo === SIGTERM || signo === SIGINT) {
+      if (this.phase === 'stopping') {
+        this.say(Level.Warn, `second ${signalName(signo)}: killing every service now`);
+        this.killAll();
+        return;
+      }
+      this.say(Level.Info, `${signalName(signo)}: stopping every service in order`);
+      this.shutdown(null);
+      return;
+    }
+    for (const name of this.spec.forwardTo) {
+      const pid = this.states.get(name)?.pid;
+      if (pid) this.native.kill(-pid, signo);
+    }
+  }
+
+  // --- the executor ---
+
+  private dispatch(name: string, event: ServiceEvent): void {
+    const spec = this.specs.get(name) as ServiceSpec;
+    const t = transition(spec, this.states.get(name) as ServiceState, event, Math.random);
+    this.states.set(name, t.state);
+    for (const effect of t.effects) this.execute(name, effect);
+    this.reconsider();
+  }
+
+  private execute(name: string, effect: ServiceEffect): void {
+    const rt = this.runtime.get(name) as Runtime;
+    const spec = this.specs.get(name) as ServiceSpec;
+    switch (effect.type) {
+      case 'spawn':
+        this.spawn(spec);
+        return;
+      case 'signal': {
+        const pid = this.states.get(name)?.pid;
+        if (pid) this.native.kill(-pid, effect.signo);
+        return;
+      }
+      case 'timer': {
+        clearTimeout(rt.timers.get(effect.name));
+        rt.timers.set(effect.name, setTimeout(() => this.dispatch(name, { type: 'timer', name: effect.name }), effect.ms));
+        return;
+      }
+      case 'cancel-timers':
+        for (const t of rt.timers.values()) clearTimeout(t);
+        rt.timers.clear();
+        return;
+      case 'watch-readiness': {
+        const r = spec.readiness;
+        if (!r) return;
+        const ready = () => this.dispatch(name, { type: 'ready' });
+        rt.unwatch.push(watchReadiness(r.probe, r.intervalMs, r.timeoutMs, this.checkContext(spec), ready, () => this.dispatch(name, { type: 'not-ready', reason: `no readiness within ${r.timeoutMs} ms` })));
+        if (r.probe.kind === 'log') {
+          const pattern = r.probe.pattern;
+          const watcher = (line: string) => {
+            if (!pattern.test(line)) return;
+            rt.logWatchers = rt.logWatchers.filter((w) => w !== watcher);
+            ready();
+          };
+          rt.logWatchers.push(watcher);
+          rt.unwatch.push(() => {
+            rt.logWatchers = rt.logWatchers.filter((w) => w !== watcher);
+          });
+        }
+        return;
+      }
+      case 'watch-health': {
+        const h = spec.health;
+        if (h) rt.unwatch.push(watchHealth(h.probe, h, this.checkContext(spec), (healthy) => this.dispatch(name, { type: 'health', healthy })));
+        return;
+      }
+      case 'unwatch':
+        for (const stop of rt.unwatch.splice(0)) stop();
+        rt.logWatchers = [];
+        return;
+      case 'log':
+        this.say(effect.level, `${name}: ${effect.message}`);
+        return;
+      case 'ended':
+        this.onEnded(spec, effect.code, effect.ok, effect.shutdown);
+        return;
+    }
+  }
+
+  // --- spawning a service ---
+
+  private environment(spec: ServiceSpec): Buffer[] {
+    const overrides = [...readEnvFiles(spec.envFiles), ...spec.environment];
+    const names = new Set(overrides.map(([k]) => k));
+    const kept = this.boot.childEnvEntries.filter((e) => {
+      const eq = e.indexOf(61);
+      return !names.has(e.subarray(0, eq < 0 ? e.length : eq).toString('latin1'));
+    });
+    const last = new Map(overrides);
+    return [...kept, ...[...last].map(([k, v]) => Buffer.from(`${k}=${v}`))];
+  }
+
+  private spawnSpec(spec: ServiceSpec, argv: string[], stdio: [number, number, number]): SpawnSpec {
+    const envp = this.environment(spec);
+    const path = envp.map((e) => e.toString('latin1')).find((e) => e.startsWith('PATH='))?.slice(5);
+    const s: SpawnSpec = {
+      file: argv[0] as string,
+      candidates: execCandidates(argv[0] as string, path),
+      argv,
+      envp,
+      stdio,
+      keepFds: [],
+      newProcessGroup: true,
+      // Not PID 1: if tinit dies, its services must not run on unsupervised.
+      pdeathsig: process.pid === 1 ? 0 : SIGTERM,
+    };
+    if (spec.cwd) s.cwd = spec.cwd;
+    if (spec.umask !== null) s.umask = spec.umask;
+    if (this.boot.nofileSoft !== null) s.nofileSoft = this.boot.nofileSoft;
+    if (spec.user !== null) {
+      const { uid, gid } = resolveCredentials(spec.user, spec.group);
+      // Supplementary groups go first (root's would otherwise stay), then gid, then uid.
+      Object.assign(s, { uid, gid, groups: [gid] });
+    }
+    return s;
+  }
+
+  private spawn(spec: ServiceSpec): void {
+    const name = spec.name;
+    const [outR, outW] = this.native.makePipe();
+    const [errR, errW] = this.native.makePipe();
+    let pid: number;
+    try {
+      pid = this.native.spawn(this.spawnSpec(spec, spec.argv, [this.devNull, outW, errW]));
+    } catch (err) {
+      for (const fd of [outR, outW, errR, errW]) fs.closeSync(fd);
+      const message = isSystemError(err) ? `${err.syscall} ${spec.argv[0]}: ${systemErrorReason(err)}` : (err as Error).message;
+      const code = isSystemError(err) && err.syscall === 'execve' ? execFailureCode(err.code) : 1;
+      this.dispatch(name, { type: 'spawn-failed', message, code, at: Date.now() });
+      return;
+    }
+    fs.closeSync(outW);
+    fs.closeSync(errW);
+    this.pipeLogs(name, outR, 'stdout');
+    this.pipeLogs(name, errR, 'stderr');
+    this.owners.set(pid, (exit) => this.dispatch(name, { type: 'exited', code: statusCode(exit.exitCode, exit.signal), signal: exit.signal, at: Date.now() }));
+    this.dispatch(name, { type: 'spawned', pid, at: Date.now() });
+  }
+
+  private pipeLogs(name: string, fd: number, stream: Stream): void {
+    const rt = this.runtime.get(name) as Runtime;
+    const splitter = new LineSplitter();
+    const colour = this.colours.get(name) as number;
+    const emit = (lines: Buffer[]) => {
+      if (lines.length === 0) return;
+      writeLines(stream, formatLines(name, colour, stream, lines, this.format));
+      if (rt.logWatchers.length > 0) for (const line of lines) for (const w of [...rt.logWatchers]) w(line.toString('utf8'));
+    };
+    rt.openStreams++;
+    const socket = new net.Socket({ fd, readable: true, writable: false });
+    socket.on('data', (chunk: Buffer) => emit(splitter.push(chunk)));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      const last = splitter.end();
+      if (last) emit([last]);
+      rt.openStreams--;
+      this.maybeFinish();
+    });
+  }
+
+  private checkContext(spec: ServiceSpec): CheckContext {
+    return {
+      run: (argv, onExit) => {
+        let pid = 0;
+        try {
+          pid = this.native.spawn(this.spawnSpec(spec, argv, [this.devNull, this.devNull, this.devNull]));
+        } catch {
+          setImmediate(() => onExit(127));
+          return { cancel: () => undefined };
+        }
+        this.owners.set(pid, (exit) => onExit(statusCode(exit.exitCode, exit.signal)));
+        return {
+          cancel: () => {
+            if (this.owners.delete(pid)) {
+              this.native.kill(-pid, SIGKILL);
+              this.owners.set(pid, () => undefined);
+            }
+          },
+        };
+      },
+    };
+  }
+
+  // --- the container ---
+
+  private onEnded(spec: ServiceSpec, code: number, ok: boolean, shutdown: boolean): void {
+    if (!ok && this.firstFailure === null) this.firstFailure = code;
+    if (spec.main) {
+      this.say(Level.Info, `${spec.name} is the main service and ended with ${code}: stopping the rest`);
+      this.shutdown(code);
+    } else if (shutdown || spec.onExit === 'shutdown') {
+      this.say(Level.Info, `${spec.name} ended with ${code}: stopping the container`);
+      this.shutdown(code);
+    }
+  }
+
+  /** After any change: start what may start, stop what may stop, finish when all is down. */
+  private reconsider(): void {
+    if (this.phase === 'running') {
+      for (const [name, dep] of blocked(this.specs, this.states)) {
+        const d = this.states.get(dep) as ServiceState;
+        const code = d.lastExit && !d.lastExit.ok ? d.lastExit.code : 1;
+        this.say(Level.Warn, `${name} cannot start: ${dep} ended (code ${d.lastExit?.code ?? '-'}) without meeting its condition`);
+        this.shutdown(code);
+        return;
+      }
+      for (const name of startable(this.specs, this.states)) this.dispatch(name, { type: 'start' });
+    }
+    if (this.phase === 'stopping') {
+      for (const name of stoppable(this.specs, this.states)) this.dispatch(name, { type: 'stop' });
+    }
+    this.maybeFinish();
+  }
+
+  private deadline: NodeJS.Timeout | undefined;
+
+  shutdown(code: number | null): void {
+    if (this.phase !== 'running') return;
+    this.phase = 'stopping';
+    if (code !== null) this.exitCode = code;
+    this.deadline = setTimeout(() => {
+      this.say(Level.Warn, `not everything stopped within ${this.spec.stopTimeoutMs} ms: killing what is left`);
+      this.killAll();
+    }, this.spec.stopTimeoutMs);
+    this.reconsider();
+  }
+
+  private killAll(): void {
+    for (const s of this.states.values()) if (s.pid) this.native.kill(-s.pid, SIGKILL);
+    if (process.pid === 1) this.native.kill(-1, SIGKILL);
+  }
+
+  private pipeWait: NodeJS.Timeout | undefined;
+
+  /** Ends tinit once every service is down and its pipes have delivered their last lines
+   * (called again by each pipe's close); a service's children may hold a pipe open, so that
+   * wait is capped at half a second. */
+  private maybeFinish(): void {
+    if (this.phase === 'done' || !allDown(this.states)) return;
+    if (this.phase === 'running') this.phase = 'stopping'; // nothing left to run
+    clearTimeout(this.deadline);
+    const open = [...this.runtime.values()].some((r) => r.openStreams > 0);
+    if (!open) {
+      clearTimeout(this.pipeWait);
+      this.finish();
+    } else if (!this.pipeWait) {
+      this.pipeWait = setTimeout(() => this.finish(), 500);
+    }
+  }
+
+  private finish(): void {
+    this.phase = 'done';
+    const main = [...this.specs.values()].find((s) => s.main);
+    const mainExit = main ? this.states.get(main.name)?.lastExit : null;
+    const code = this.exitCode ?? mainExit?.code ?? this.firstFailure ?? 0;
+    this.say(Level.Info, `all services are down; exiting with ${code}`);
+    this.native.exitNow(code);
+  }
+
+  /** A line of tinit's own, in the log stream (as service "tinit"). */
+  private say(level: Level, message: string): void {
+    if (!this.log.enabled(level)) return;
+    writeLines('stderr', formatLines('tinit', 90, 'stderr', [Buffer.from(message)], this.format));
+  }
+}
