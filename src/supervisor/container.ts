@@ -28,6 +28,7 @@ export function startable(specs: Specs, states: States): string[] {
   for (const [name, spec] of specs) {
     const state = states.get(name);
     if (!state || state.phase !== 'waiting' || state.pid !== null || state.lastExit !== null || state.shuttingDown) continue;
+    // (a 'waiting' service that ran before is a restart in progress, not a first start)
     if ([...spec.dependsOn].every(([dep, condition]) => met(condition, states.get(dep) as ServiceState))) out.push(name);
   }
   return out;
@@ -52,7 +53,7 @@ export function stoppable(specs: Specs, states: States): string[] {
   const out: string[] = [];
   for (const [name] of specs) {
     const state = states.get(name) as ServiceState;
-    if (state.shuttingDown) continue;
+    if (state.phase === 'stopping' || isDown(state)) continue;
     const dependentsUp = [...specs.values()].some((other) => other.dependsOn.has(name) && !isDown(states.get(other.name) as ServiceState) && (states.get(other.name) as ServiceState).pid !== null);
     if (!dependentsUp) out.push(name);
   }

@@ -71,6 +71,9 @@ export type ServiceEvent =
   | { type: 'timer'; name: 'backoff' | 'grace' | 'cooldown' }
   | { type: 'health'; healthy: boolean }
   | { type: 'stop' }
+  /** The container is shutting down: no more restarts, though the stop itself may wait for
+   * dependents to stop first. */
+  | { type: 'hold' }
   /** Stop and start again (reload, or a control command). */
   | { type: 'restart' };
 
@@ -153,6 +156,14 @@ export function transition(spec: ServiceSpec, state: ServiceState, event: Servic
       if (state.phase === 'stopping') return { state: { ...down, stopReason: 'shutdown' }, effects: [] };
       const done: ServiceState = ['exited', 'failed'].includes(state.phase) ? down : { ...down, phase: 'stopped' };
       return { state: done, effects: [{ type: 'cancel-timers' }] };
+    }
+
+    case 'hold': {
+      if (state.shuttingDown) return same(state);
+      const held = { ...state, shuttingDown: true };
+      // A restart that is only pending (a delay, a cool-down) will not happen now.
+      if (state.phase === 'backoff' || state.phase === 'cooldown') return { state: { ...held, phase: 'stopped' }, effects: [{ type: 'cancel-timers' }] };
+      return { state: held, effects: [] };
     }
 
     case 'restart':

@@ -313,6 +313,7 @@ export class Supervisor {
     if (this.phase !== 'running') return;
     this.phase = 'stopping';
     if (code !== null) this.exitCode = code;
+    for (const name of this.specs.keys()) this.dispatch(name, { type: 'hold' });
     this.deadline = setTimeout(() => {
       this.say(Level.Warn, `not everything stopped within ${this.spec.stopTimeoutMs} ms: killing what is left`);
       this.killAll();

@@ -80,6 +80,9 @@ describe('service transition', () => {
     ['exit after not-ready: a failed start, restarted on failure', { restart: 'on-failure', readiness }, { ...starting, phase: 'stopping', stopReason: 'not-ready' }, exited(0), { phase: 'backoff', lastExit: { code: 0, signal: null, ok: false } }, [{ type: 'unwatch' }, { type: 'cancel-timers' }, { type: 'timer', name: 'backoff', ms: 100 }]],
     ['exit after not-ready, no restart: ended as a failure', { readiness }, { ...starting, phase: 'stopping', stopReason: 'not-ready' }, exited(0), { phase: 'exited' }, [{ type: 'unwatch' }, { type: 'cancel-timers' }, { type: 'ended', code: 0, ok: false, shutdown: false }]],
     ['a shutdown during backoff wins over the timer', { restart: 'always' }, { ...s0, phase: 'stopped', shuttingDown: true }, { type: 'timer', name: 'backoff' }, { phase: 'stopped' }, []],
+    ['hold: no more restarts, the process keeps running', { restart: 'always' }, running, { type: 'hold' }, { phase: 'running', shuttingDown: true }, []],
+    ['hold during backoff: the pending restart is dropped', { restart: 'always' }, { ...s0, phase: 'backoff' }, { type: 'hold' }, { phase: 'stopped', shuttingDown: true }, [{ type: 'cancel-timers' }]],
+    ['held, an unexpected exit is not restarted', { restart: 'always' }, { ...running, shuttingDown: true }, exited(137, 2000, 9), { phase: 'stopped' }, [{ type: 'unwatch' }, { type: 'cancel-timers' }, { type: 'ended', code: 137, ok: false, shutdown: false }]],
     // health
     ['healthy', { health }, running, { type: 'health', healthy: true }, { healthy: true }, []],
     ['unhealthy with on_unhealthy restart: stop to restart', { health }, { ...running, healthy: true }, { type: 'health', healthy: false }, { phase: 'stopping', stopReason: 'unhealthy', healthy: false }, [{ type: 'unwatch' }, { type: 'signal', signo: 15 }, { type: 'timer', name: 'grace', ms: 2000 }]],

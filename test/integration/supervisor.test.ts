@@ -1,0 +1,202 @@
+// tinit run with real services: order, readiness, restarts and backoff, crash loops, health,
+// ordered stop with SIGKILL escalation, the exit code, logs, and reaping while supervising.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FIXTURES, killAll, PID1_PREFIX, ROOT, run, start, TINIT } from '../helpers/run';
+
+afterEach(killAll);
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinit-sup-'));
+let n = 0;
+const configFile = (yaml: string) => {
+  const file = path.join(dir, `s${n++}.yaml`);
+  fs.writeFileSync(file, yaml);
+  return file;
+};
+/** Lines tinit wrote about one service ("tinit | web: ..."), without the prefix. */
+const about = (stderr: string, service: string) =>
+  stderr
+    .split('\n')
+    .filter((l) => l.startsWith(`tinit`) && l.includes(`| ${service}: `))
+    .map((l) => l.slice(l.indexOf(`${service}: `) + service.length + 2));
+
+describe('tinit run', () => {
+  it('runs the README example: prefixed logs, monitor after web is ready, Ctrl-C stops both in order within a second', async () => {
+    const r = start(TINIT, ['run', '-f', 'examples/web-monitor.yaml'], { cwd: ROOT, timeoutMs: 30_000 });
+    await r.waitFor(/monitor \| \{"url".*"status":200/);
+    const stopAt = Date.now();
+    process.kill(r.child.pid as number, 'SIGINT');
+    const done = await r.finished;
+    expect(Date.now() - stopAt).toBeLessThan(1000);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/^prepare \| data prepared in /m);
+    expect(done.stdout).toMatch(/^web {5}\| listening on http:\/\/127\.0\.0\.1:8080$/m);
+    const events = done.stderr.split('\n').filter((l) => /\| (web|monitor|prepare): /.test(l)).map((l) => l.replace(/^tinit +\| /, ''));
+    expect(events.map((e) => e.replace(/ \(pid \d+\)/, ''))).toEqual([
+      'prepare: started',
+      'prepare: exited (code 0)',
+      'web: started; waiting for readiness',
+      'web: ready',
+      'monitor: started',
+      'monitor: stopping',
+      'monitor: stopped (code 0)',
+      'web: stopping',
+      'web: stopped (code 0)',
+    ]);
+  });
+
+  it('starts independent services together and dependents after them', async () => {
+    const stamp = (name: string) => `sh -c 'echo ${name} $(date +%s%N); sleep 0.3'`;
+    const file = configFile(
+      `services:\n  a: {command: "${stamp('a')}", type: oneshot}\n  b: {command: "${stamp('b')}", type: oneshot}\n` +
+        `  c:\n    command: "${stamp('c')}"\n    type: oneshot\n    depends_on: {a: {condition: completed_successfully}, b: {condition: completed_successfully}}\n`,
+    );
+    const r = await run(TINIT, ['run', '-f', file]);
+    const at = Object.fromEntries([...r.stdout.matchAll(/(\w) +\| (\w) (\d+)/g)].map((m) => [m[2], Number(m[3]) / 1e6]));
+    expect(Math.abs((at.a as number) - (at.b as number))).toBeLessThan(200);
+    expect(at.c as number).toBeGreaterThan(Math.max(at.a as number, at.b as number) + 250);
+    expect(r.code).toBe(0);
+  });
+
+  it.each([
+    ['tcp', 'tcp: "127.0.0.1:PORT"'],
+    ['http', 'http: "http://127.0.0.1:PORT/"'],
+    ['exec', 'exec: ["node", "FIXTURES/http-client.js", "PORT"]'],
+    ['file', 'file: "DIR/ready-PORT"'],
+    ['log', 'log: "listening on PORT"'],
+  ])('waits for %s readiness before starting the dependent', async (_kind, probe) => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const fill = (text: string) => text.replace(/PORT/g, String(port)).replace('DIR', dir).replace('FIXTURES', FIXTURES);
+    const file = configFile(
+      `services:\n  server:\n    command: ["node", "${FIXTURES}/late-server.js", "${port}", "${dir}/ready-${port}"]\n    readiness: {${fill(probe)}, interval: 50ms}\n` +
+        `  client:\n    command: ["node", "${FIXTURES}/http-client.js", "${port}"]\n    type: oneshot\n    depends_on: {server: {condition: ready}}\n    on_exit: shutdown\n`,
+    );
+    const r = await run(TINIT, ['run', '-f', file], { timeoutMs: 20_000 });
+    expect(r.stdout).toMatch(/client \| client got 200/);
+    expect(r.code).toBe(0);
+  });
+
+  it('a readiness timeout fails the start instead of counting as ready', async () => {
+    const file = configFile(
+      'services:\n  slow:\n    command: sleep 30\n    readiness: {file: /nonexistent/ready, timeout: 300ms, interval: 50ms}\n' +
+        '  after:\n    command: echo should not run\n    depends_on: {slow: {condition: ready}}\n',
+    );
+    const r = await run(TINIT, ['run', '-f', file], { timeoutMs: 15_000 });
+    expect(r.stdout).not.toMatch(/should not run/);
+    expect(about(r.stderr, 'slow')).toContain('not ready: no readiness within 300 ms; stopping it');
+    expect(r.stderr).toMatch(/after cannot start: slow ended/);
+    expect(r.code).not.toBe(0);
+  });
+
+  it('restarts with exponential backoff, then gives up at the crash-loop limit', async () => {
+    const file = configFile(
+      'services:\n  flaky:\n    command: exit 3\n    restart: on-failure\n    backoff: {initial: 100ms, factor: 2, jitter: 0}\n    crash_loop: {max_failures: 4, window: 1m}\n',
+    );
+    const r = await run(TINIT, ['run', '-f', file], { timeoutMs: 15_000 });
+    const lines = about(r.stderr, 'flaky').filter((l) => l.startsWith('exited'));
+    expect(lines).toEqual([
+      'exited (code 3); restarting in 100 ms',
+      'exited (code 3); restarting in 200 ms',
+      'exited (code 3); restarting in 400 ms',
+      'exited (code 3); 4 restarts within 60000 ms: crash loop; giving up',
+    ]);
+    // Never a silent 0 after a failure.
+    expect(r.code).toBe(3);
+  });
+
+  it('restarts an unhealthy service', async () => {
+    const flag = path.join(dir, `healthy-${n}`);
+    fs.writeFileSync(flag, '');
+    const file = configFile(
+      `services:\n  app:\n    command: "echo run; sleep 30"\n    restart: always\n    healthcheck: {file: ${flag}, interval: 100ms, retries: 2, timeout: 100ms}\n`,
+    );
+    const r = start(TINIT, ['run', '-f', file], { timeoutMs: 20_000 });
+    await r.waitFor('healthy', 'stderr');
+    fs.unlinkSync(flag);
+    await r.waitFor('app: unhealthy; restarting it', 'stderr');
+    await r.waitFor(/run\n[^]*run\n/);
+    process.kill(r.child.pid as number, 'SIGTERM');
+    await r.finished;
+  });
+
+  it('stops in reverse dependency order and SIGKILLs a service that ignores its stop signal', async () => {
+    const file = configFile(
+      'services:\n  db:\n    command: sleep 30\n  api:\n    command: ["sh", "-c", "trap \\"\\" TERM; echo up; while :; do sleep 1; done"]\n    depends_on: [db]\n    stop_grace_period: 300ms\n',
+    );
+    const r = start(TINIT, ['run', '-f', file], { timeoutMs: 20_000 });
+    await r.waitFor('api   | up');
+    process.kill(r.child.pid as number, 'SIGTERM');
+    const done = await r.finished;
+    const order = done.stderr.split('\n').filter((l) => /(stopping|stopped|SIGKILL)/.test(l)).map((l) => l.replace(/^tinit +\| /, ''));
+    expect(order).toEqual([
+      'SIGTERM: stopping every service in order',
+      'api: stopping',
+      'api: still running after 300 ms; sending SIGKILL',
+      'api: stopped (killed by signal 9, code 137)',
+      'db: stopping',
+      'db: stopped (killed by signal 15, code 143)',
+    ]);
+  });
+
+  it('ends the container with the main service’s exit code', async () => {
+    const file = configFile('services:\n  side:\n    command: sleep 30\n  job:\n    command: sh -c "sleep 0.2; exit 7"\n    main: true\n');
+    const r = await run(TINIT, ['run', '-f', file], { timeoutMs: 15_000 });
+    expect(r.stderr).toMatch(/job is the main service and ended with 7: stopping the rest/);
+    expect(r.code).toBe(7);
+  });
+
+  it('stops startup with a required oneshot’s exit code when it fails', async () => {
+    const file = configFile(
+      'services:\n  migrate:\n    type: oneshot\n    command: sh -c "echo migrating; exit 4"\n  web:\n    command: echo should not start\n    depends_on: {migrate: {condition: completed_successfully}}\n',
+    );
+    const r = await run(TINIT, ['run', '-f', file], { timeoutMs: 15_000 });
+    expect(r.stdout).not.toMatch(/should not start/);
+    expect(r.code).toBe(4);
+  });
+
+  it('prefixes 50 MB of output whole, and keeps a last line written without a newline', async () => {
+    const file = configFile(
+      'services:\n  big:\n    command: ["sh", "-c", "head -c 52428800 /dev/zero | tr \\"\\\\\\\\0\\" x | fold -w 1000"]\n    type: oneshot\n' +
+        '  partial:\n    command: ["sh", "-c", "printf \\"no newline at the end\\"; kill -9 $$"]\n    type: oneshot\n    success_exit_codes: [137]\n',
+    );
+    const r = start(TINIT, ['run', '-f', file], { timeoutMs: 60_000 });
+    r.child.stdin?.end();
+    let bytes = 0;
+    let lines = 0;
+    let tail = '';
+    r.child.stdout?.removeAllListeners('data');
+    r.child.stdout?.on('data', (chunk: string) => {
+      const text = tail + chunk;
+      const parts = text.split('\n');
+      tail = parts.pop() as string;
+      for (const p of parts) {
+        if (p.startsWith('big     | ')) {
+          lines++;
+          bytes += p.length - 10;
+        } else if (p.startsWith('partial | ')) {
+          expect(p).toBe('partial | no newline at the end');
+        }
+      }
+    });
+    const done = await r.finished;
+    expect(bytes).toBe(52_428_800);
+    expect(lines).toBe(52_429);
+    expect(done.stderr).toMatch(/partial: exited \(killed by signal 9, code 137\)/);
+  }, 70_000);
+
+  it('reaps orphans while supervising, as PID 1', async () => {
+    const file = configFile(`services:\n  maker:\n    command: "${ROOT}/test/fixtures/orphans.sh 50 5"\n    type: oneshot\n`);
+    const r = await run('unshare', [...PID1_PREFIX.slice(0, -1), TINIT, 'run', '-f', file], { timeoutMs: 20_000 });
+    expect(r.stdout).toMatch(/maker \| zombies=0/);
+    expect(r.code).toBe(0);
+  });
+
+  it('exits 2 with every problem of a bad config', async () => {
+    const file = configFile('services:\n  a: {command: x, restart: sometimes}\n  b: {command: y, depends_on: [ghost]}\n');
+    const r = await run(TINIT, ['run', '-f', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(2);
+  });
+});
