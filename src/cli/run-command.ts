@@ -45,6 +45,11 @@ export function addRunCommand(program: Command, capture: SignalCapture, boot: Bo
       const log = new Logger(verbosityVar !== undefined ? parseInt(verbosityVar, 10) || 0 : 2 + opts.verbose);
       // Not PID 1: orphans of the services come back to tinit to be reaped.
       if (process.pid !== 1) capture.native.setChildSubreaper(true);
-      new Supervisor(spec, capture, boot, log).start();
+      const reread = () => {
+        const again = loadConfig(file);
+        if (opts.logFormat !== undefined) again.log_format = opts.logFormat as 'text' | 'json';
+        return supervisorSpec(again, capture.rt);
+      };
+      new Supervisor(spec, capture, boot, log, reread).start();
     });
 }

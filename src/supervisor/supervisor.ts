@@ -15,6 +15,7 @@ import { signalName, signalNumber } from '../signals/table';
 import { allDown, blocked, startable, stoppable } from './container';
 import { colourFor, formatLines, LineSplitter, writeLines, type LineFormat, type Stream } from './log-lines';
 import { readEnvFiles, type ServiceSpec, type SupervisorSpec } from './model';
+import { planReload } from './reload';
 import { watchHealth, watchReadiness, type CheckContext } from './probes';
 import { initialState, transition, type ServiceEffect, type ServiceEvent, type ServiceState } from './service-machine';
 import { resolveCredentials } from './users';
@@ -22,6 +23,7 @@ import { resolveCredentials } from './users';
 const SIGTERM = signalNumber('SIGTERM') as number;
 const SIGINT = signalNumber('SIGINT') as number;
 const SIGCHLD = signalNumber('SIGCHLD') as number;
+const SIGHUP = signalNumber('SIGHUP') as number;
 const SIGKILL = 9;
 
 interface Runtime {
@@ -45,22 +47,29 @@ export class Supervisor {
   private readonly devNull: number;
   private readonly native: NativeBinding;
 
+  /** Services removed by a reload, dropped from the tables once they are down. */
+  private readonly leaving = new Set<string>();
+
   constructor(
-    private readonly spec: SupervisorSpec,
+    private spec: SupervisorSpec,
     private readonly capture: SignalCapture,
     private readonly boot: BootFacts,
     private readonly log: Logger,
+    /** Reads the config again, for SIGHUP; throws with the problems when it is not valid. */
+    private readonly reread: () => SupervisorSpec,
   ) {
     this.native = capture.native;
-    spec.services.forEach((s, i) => {
-      this.specs.set(s.name, s);
-      this.states.set(s.name, initialState());
-      this.runtime.set(s.name, { timers: new Map(), unwatch: [], openStreams: 0, logWatchers: [] });
-      this.colours.set(s.name, colourFor(i));
-    });
+    spec.services.forEach((s) => this.add(s));
     const width = Math.max(5, ...spec.services.map((s) => s.name.length));
     this.format = { format: spec.logFormat, colour: isatty(1) && process.env.NO_COLOR === undefined && boot.childEnv.NO_COLOR === undefined, width };
     this.devNull = fs.openSync('/dev/null', 'r+');
+  }
+
+  private add(s: ServiceSpec): void {
+    this.specs.set(s.name, s);
+    this.states.set(s.name, initialState());
+    this.runtime.set(s.name, { timers: new Map(), unwatch: [], openStreams: 0, logWatchers: [] });
+    this.colours.set(s.name, colourFor(this.colours.size));
   }
 
   start(): void {
@@ -98,10 +107,46 @@ export class Supervisor {
       this.shutdown(null);
       return;
     }
+    if (signo === SIGHUP) {
+      this.reload();
+      return;
+    }
     for (const name of this.spec.forwardTo) {
       const pid = this.states.get(name)?.pid;
       if (pid) this.native.kill(-pid, signo);
     }
+  }
+
+  /** SIGHUP: re-read the config; restart what changed, start what is new, stop what is gone. */
+  private reload(): void {
+    if (this.phase !== 'running') return;
+    let next: SupervisorSpec;
+    try {
+      next = this.reread();
+    } catch (err) {
+      this.say(Level.Warn, `SIGHUP: the config was not reloaded, nothing changed:\n${(err as Error).message}`);
+      return;
+    }
+    const plan = planReload(this.specs, next);
+    this.spec = next;
+    const what = [
+      plan.added.length ? `adding ${plan.added.map((s) => s.name).join(', ')}` : '',
+      plan.changed.length ? `restarting ${plan.changed.map((s) => s.name).join(', ')}` : '',
+      plan.removed.length ? `removing ${plan.removed.join(', ')}` : '',
+    ].filter(Boolean);
+    this.say(Level.Info, `SIGHUP: config reloaded; ${what.length ? what.join('; ') : 'no service changed'}`);
+    for (const s of plan.added) this.add(s);
+    for (const s of plan.changed) {
+      this.specs.set(s.name, s);
+      const state = this.states.get(s.name) as ServiceState;
+      // Running (or due to run again): run the new definition; a service that ended stays so.
+      if (state.pid !== null || state.phase === 'backoff' || state.phase === 'cooldown') this.dispatch(s.name, { type: 'restart' });
+    }
+    for (const name of plan.removed) {
+      this.leaving.add(name);
+      this.dispatch(name, { type: 'stop' });
+    }
+    this.reconsider();
   }
 
   // --- the executor ---
@@ -291,6 +336,13 @@ export class Supervisor {
 
   /** After any change: start what may start, stop what may stop, finish when all is down. */
   private reconsider(): void {
+    for (const name of this.leaving) {
+      const state = this.states.get(name) as ServiceState;
+      if (state.pid !== null || state.phase === 'stopping') continue;
+      this.leaving.delete(name);
+      this.specs.delete(name);
+      this.states.delete(name);
+    }
     if (this.phase === 'running') {
       for (const [name, dep] of blocked(this.specs, this.states)) {
         const d = this.states.get(dep) as ServiceState;

@@ -200,3 +200,29 @@ describe('tinit run', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(2);
   });
 });
+
+describe('tinit run: SIGHUP', () => {
+  it('reloads: restarts what changed, starts what is new, stops what is gone, leaves the rest', async () => {
+    const file = configFile(
+      'services:\n  a: {command: "echo a-v1; exec sleep 30"}\n  b: {command: "echo b-v1; exec sleep 30"}\n  same: {command: "echo same; exec sleep 30"}\n',
+    );
+    const r = start(TINIT, ['run', '-f', file], { timeoutMs: 20_000 });
+    await r.waitFor('same  | same');
+    await r.waitFor('b     | b-v1');
+    fs.writeFileSync(file, 'services:\n  a: {command: "echo a-v2; exec sleep 30"}\n  same: {command: "echo same; exec sleep 30"}\n  c: {command: "echo c-v1; exec sleep 30"}\n');
+    process.kill(r.child.pid as number, 'SIGHUP');
+    await r.waitFor(/a +\| a-v2/);
+    await r.waitFor(/c +\| c-v1/);
+    await r.waitFor('b: stopped', 'stderr');
+    expect(r.stderr()).toMatch(/SIGHUP: config reloaded; adding c; restarting a; removing b/);
+    expect(r.stdout().match(/\| same$/gm)).toHaveLength(1);
+    // A broken file changes nothing.
+    fs.writeFileSync(file, 'services:\n  a: {command: x, restart: sometimes}\n');
+    process.kill(r.child.pid as number, 'SIGHUP');
+    await r.waitFor('the config was not reloaded, nothing changed', 'stderr');
+    process.kill(r.child.pid as number, 'SIGTERM');
+    const done = await r.finished;
+    expect(done.stderr).toMatch(/same: stopped/);
+    expect(done.stderr).toMatch(/c: stopped/);
+  });
+});
