@@ -61,6 +61,7 @@ struct SpawnSpec {
   std::string cwd;
   int stdio[3] = {0, 1, 2};
   std::vector<int> keepFds;             // inherited fds >= 3 the child keeps (sorted)
+  std::vector<std::pair<int, int>> extraFds;  // {target, source}: source appears as target
   bool newProcessGroup = true;
   bool newSession = false;              // setsid(2), and take stdin's terminal if it is one
   bool foreground = false;
@@ -177,6 +178,12 @@ void ExecCandidates(SpawnSpec& spec, int pipeFd) {
     if (fl >= 0 && (fl & O_NONBLOCK)) fcntl(i, F_SETFL, fl & ~O_NONBLOCK);
   }
 
+  // 3b. Extra fds (an s6 notification fd): the parent moved every source above every target,
+  //     so no dup2 here can overwrite a source still to come.
+  for (auto& [target, source] : spec.extraFds) {
+    if (dup2(source, target) < 0) Fail(pipeFd, kDup2, errno);
+  }
+
   // 4. Inherited fds stay (Node marked the low ones close-on-exec); nothing else survives.
   for (int fd : spec.keepFds) {
     if (fd != pipeFd && fcntl(fd, F_SETFD, 0) != 0 && errno != EBADF) Fail(pipeFd, kFcntl, errno);
@@ -270,6 +277,14 @@ const char* ParseSpec(const Napi::Object& o, SpawnSpec* spec) {
     for (int i = 0; i < 3; i++) spec->stdio[i] = stdio[i];
   }
   if (o.Has("keepFds") && !ReadInts(o.Get("keepFds"), &spec->keepFds)) return "spec.keepFds must be a number[]";
+  if (o.Has("extraFds") && !o.Get("extraFds").IsUndefined()) {
+    std::vector<int> flat;
+    if (!ReadInts(o.Get("extraFds"), &flat) || flat.size() % 2 != 0) return "spec.extraFds must be [target, source, ...]";
+    for (size_t i = 0; i < flat.size(); i += 2) {
+      if (flat[i] < 3) return "spec.extraFds targets must be >= 3 (0-2 are stdio)";
+      spec->extraFds.emplace_back(flat[i], flat[i + 1]);
+    }
+  }
   if (o.Has("newProcessGroup")) spec->newProcessGroup = o.Get("newProcessGroup").ToBoolean().Value();
   if (o.Has("newSession")) spec->newSession = o.Get("newSession").ToBoolean().Value();
   if (o.Has("foreground")) spec->foreground = o.Get("foreground").ToBoolean().Value();
@@ -305,8 +320,37 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   for (size_t i = 1; i < spec.argv.storage.size(); i++) spec.shArgv.storage.push_back(spec.argv.storage[i]);
   spec.shArgv.Seal();
 
+  // Everything the child must not lose while it places the extra fds goes above them.
+  int floor = 3;
+  for (auto& [target, source] : spec.extraFds) floor = std::max(floor, target + 1);
+  std::vector<int> moved;
+  for (auto& [target, source] : spec.extraFds) {
+    int high = fcntl(source, F_DUPFD_CLOEXEC, floor);
+    if (high < 0) {
+      for (int fd : moved) close(fd);
+      return ThrowErrno(env, errno, "fcntl");
+    }
+    moved.push_back(high);
+    source = high;
+    spec.keepFds.push_back(target);
+  }
+  auto closeMoved = [&moved]() {
+    for (int fd : moved) close(fd);
+  };
   int pipeFds[2];
-  if (pipe2(pipeFds, O_CLOEXEC) != 0) return ThrowErrno(env, errno, "pipe2");
+  if (pipe2(pipeFds, O_CLOEXEC) != 0) {
+    closeMoved();
+    return ThrowErrno(env, errno, "pipe2");
+  }
+  for (int& end : pipeFds) {
+    if (end < floor) {
+      int high = fcntl(end, F_DUPFD_CLOEXEC, floor);
+      if (high >= 0) {
+        close(end);
+        end = high;
+      }
+    }
+  }
   spec.keepFds.push_back(pipeFds[1]);
   std::sort(spec.keepFds.begin(), spec.keepFds.end());
   spec.keepFds.erase(std::unique(spec.keepFds.begin(), spec.keepFds.end()), spec.keepFds.end());
@@ -324,6 +368,7 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   int forkErr = errno;
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   close(pipeFds[1]);
+  closeMoved();
   if (pid < 0) {
     close(pipeFds[0]);
     return ThrowErrno(env, forkErr, "fork");

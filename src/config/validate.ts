@@ -164,8 +164,8 @@ function semanticProblems(config: ConfigFile): ConfigProblem[] {
       problems.push({ path: `services.${name}.restart`, message: `a oneshot runs to completion; restart ${s.restart} would run it forever` });
     }
     const probe = s.readiness;
-    for (const kind of ['notify', 'notification_fd'] as const) {
-      if (probe?.[kind] !== undefined) problems.push({ path: `services.${name}.readiness.${kind}`, message: 'is not supported by this version of tinit yet (use tcp, http, exec, file or log)' });
+    for (const kind of ['notify'] as const) {
+      if (probe?.[kind] !== undefined) problems.push({ path: `services.${name}.readiness.${kind}`, message: 'is not supported by this version of tinit yet (use tcp, http, exec, file, log or notification_fd)' });
     }
     if (probe) {
       const kinds = ['tcp', 'http', 'exec', 'file', 'log', 'notify', 'notification_fd'].filter((k) => (probe as Record<string, unknown>)[k] !== undefined);

@@ -27,6 +27,8 @@ export interface SpawnSpec {
   cwd?: Bytes;
   /** The fds that become the child's 0, 1 and 2. */
   stdio?: [number, number, number];
+  /** [target, source, ...]: source appears in the child as fd target (>= 3). */
+  extraFds?: number[];
   /** Inherited fds >= 3 that the child keeps; every other fd >= 3 is closed. */
   keepFds?: number[];
   newProcessGroup?: boolean;

@@ -14,7 +14,9 @@ export type ProbeKind =
   | { kind: 'http'; url: string; statuses: number[] | null }
   | { kind: 'exec'; argv: string[] }
   | { kind: 'file'; path: string }
-  | { kind: 'log'; pattern: RegExp };
+  | { kind: 'log'; pattern: RegExp }
+  /** s6 style: the service writes a newline on this fd when it is ready. */
+  | { kind: 'fd'; fd: number };
 
 export interface ReadinessSpec {
   probe: ProbeKind;
@@ -68,7 +70,16 @@ const dur = (value: string | number | undefined, fallback: number, what: string)
 
 const argvOf = (command: string | string[]) => (typeof command === 'string' ? ['/bin/sh', '-c', command] : command);
 
-function probeOf(p: { tcp?: string; http?: string | { url: string; status?: number | number[] }; exec?: string | string[]; test?: string | string[]; file?: string; log?: string }): ProbeKind {
+function probeOf(p: {
+  tcp?: string;
+  http?: string | { url: string; status?: number | number[] };
+  exec?: string | string[];
+  test?: string | string[];
+  file?: string;
+  log?: string;
+  notification_fd?: number;
+}): ProbeKind {
+  if (p.notification_fd !== undefined) return { kind: 'fd', fd: p.notification_fd };
   if (p.tcp !== undefined) {
     const at = p.tcp.lastIndexOf(':');
     return { kind: 'tcp', host: p.tcp.slice(0, at).replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(p.tcp.slice(at + 1)) };

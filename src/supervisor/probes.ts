@@ -53,7 +53,8 @@ export function check(probe: ProbeKind, timeoutMs: number, ctx: CheckContext, do
       fs.access(probe.path, (err) => finish(err === null));
       break;
     case 'log':
-      // Answered by the log pipeline (watchLog), never by polling.
+    case 'fd':
+      // Answered by the service's own pipes (log lines, the notification fd), never by polling.
       break;
   }
   return () => {
@@ -85,7 +86,7 @@ export function watchReadiness(
     if (next) clearTimeout(next);
     cancelCheck();
   };
-  if (probe.kind === 'log') return stop; // the log pipeline calls onReady
+  if (probe.kind === 'log' || probe.kind === 'fd') return stop; // the pipes call onReady
   const attempt = () => {
     cancelCheck = check(probe, Math.min(intervalMs * 4, timeoutMs), ctx, (ok) => {
       if (stopped) return;

@@ -259,11 +259,15 @@ export class Supervisor {
     const name = spec.name;
     const [outR, outW] = this.native.makePipe();
     const [errR, errW] = this.native.makePipe();
+    const probe = spec.readiness?.probe;
+    const notify = probe?.kind === 'fd' ? this.native.makePipe() : null;
     let pid: number;
     try {
-      pid = this.native.spawn(this.spawnSpec(spec, spec.argv, [this.devNull, outW, errW]));
+      const s = this.spawnSpec(spec, spec.argv, [this.devNull, outW, errW]);
+      if (notify && probe?.kind === 'fd') s.extraFds = [probe.fd, notify[1]];
+      pid = this.native.spawn(s);
     } catch (err) {
-      for (const fd of [outR, outW, errR, errW]) fs.closeSync(fd);
+      for (const fd of [outR, outW, errR, errW, ...(notify ?? [])]) fs.closeSync(fd);
       const message = isSystemError(err) ? `${err.syscall} ${spec.argv[0]}: ${systemErrorReason(err)}` : (err as Error).message;
       const code = isSystemError(err) && err.syscall === 'execve' ? execFailureCode(err.code) : 1;
       this.dispatch(name, { type: 'spawn-failed', message, code, at: Date.now() });
@@ -271,6 +275,7 @@ export class Supervisor {
     }
     fs.closeSync(outW);
     fs.closeSync(errW);
+    if (notify) this.watchNotificationFd(name, pid, notify);
     this.pipeLogs(name, outR, 'stdout');
     this.pipeLogs(name, errR, 'stderr');
     this.owners.set(pid, (exit) => this.dispatch(name, { type: 'exited', code: statusCode(exit.exitCode, exit.signal), signal: exit.signal, at: Date.now() }));
@@ -296,6 +301,19 @@ export class Supervisor {
       rt.openStreams--;
       this.maybeFinish();
     });
+  }
+
+  /** s6's readiness protocol: a newline written on the notification fd means ready. */
+  private watchNotificationFd(name: string, pid: number, [readFd, writeFd]: [number, number]): void {
+    fs.closeSync(writeFd);
+    const socket = new net.Socket({ fd: readFd, readable: true, writable: false });
+    socket.on('data', (chunk: Buffer) => {
+      if (!chunk.includes(10)) return;
+      socket.destroy();
+      const state = this.states.get(name);
+      if (state?.pid === pid) this.dispatch(name, { type: 'ready' });
+    });
+    socket.on('error', () => socket.destroy());
   }
 
   private checkContext(spec: ServiceSpec): CheckContext {

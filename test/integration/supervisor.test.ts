@@ -78,6 +78,17 @@ describe('tinit run', () => {
     expect(r.code).toBe(0);
   });
 
+  it('waits for s6 readiness: a newline on the notification fd', async () => {
+    const file = configFile(
+      'services:\n  s6:\n    command: ["sh", "-c", "sleep 0.3; echo not yet; echo >&5; exec sleep 30"]\n    readiness: {notification_fd: 5, timeout: 5s}\n' +
+        '  after:\n    command: echo after ready\n    type: oneshot\n    depends_on: {s6: {condition: ready}}\n    on_exit: shutdown\n',
+    );
+    const r = await run(TINIT, ['run', '-f', file], { timeoutMs: 15_000 });
+    expect(r.stdout.indexOf('not yet')).toBeLessThan(r.stdout.indexOf('after ready'));
+    expect(about(r.stderr, 's6')).toContain('ready');
+    expect(r.code).toBe(0);
+  });
+
   it('a readiness timeout fails the start instead of counting as ready', async () => {
     const file = configFile(
       'services:\n  slow:\n    command: sleep 30\n    readiness: {file: /nonexistent/ready, timeout: 300ms, interval: 50ms}\n' +

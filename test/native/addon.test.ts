@@ -81,6 +81,28 @@ describe('spawn', () => {
     fs.unlinkSync(out);
   });
 
+  it('places extra fds at their target numbers, even where a source sits on another target', async () => {
+    const out = `/tmp/tinit-native-extra-${process.pid}`;
+    const fd = fs.openSync(out, 'w');
+    const [r1, w1] = native.makePipe();
+    const [r2, w2] = native.makePipe();
+    // Ask for w1 at w2's number and w2 at w1's: a naive dup2 order would lose one of them.
+    const pid = native.spawn(
+      spec('/bin/sh', ['-c', `echo one >&${w2}; echo two >&${w1}; cd /proc/$$/fd && echo *`], { stdio: [0, fd, 2], extraFds: [w2, w1, w1, w2] }),
+    );
+    fs.closeSync(w1);
+    fs.closeSync(w2);
+    await reapUntil(pid);
+    fs.closeSync(fd);
+    expect(fs.readFileSync(r1, 'utf8')).toBe('one\n');
+    expect(fs.readFileSync(r2, 'utf8')).toBe('two\n');
+    fs.closeSync(r1);
+    fs.closeSync(r2);
+    const fds = fs.readFileSync(out, 'utf8').trim().split(' ').map(Number);
+    expect(fds).toEqual(expect.arrayContaining([0, 1, 2, w1, w2]));
+    fs.unlinkSync(out);
+  });
+
   it('rejects a malformed spec with a TypeError', () => {
     expect(() => native.spawn({ file: 'x' } as SpawnSpec)).toThrow(TypeError);
   });
