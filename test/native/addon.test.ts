@@ -88,7 +88,8 @@ describe('spawn', () => {
     const [r2, w2] = native.makePipe();
     // Ask for w1 at w2's number and w2 at w1's: a naive dup2 order would lose one of them.
     const pid = native.spawn(
-      spec('/bin/sh', ['-c', `echo one >&${w2}; echo two >&${w1}; cd /proc/$$/fd && echo *`], { stdio: [0, fd, 2], extraFds: [w2, w1, w1, w2] }),
+      // bash: dash's redirections stop at fd 9.
+      spec('/bin/bash', ['-c', `echo one >&${w2}; echo two >&${w1}; cd /proc/$$/fd && echo *`], { stdio: [0, fd, 2], extraFds: [w2, w1, w1, w2] }),
     );
     fs.closeSync(w1);
     fs.closeSync(w2);
