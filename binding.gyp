@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/errno_error.cc",
+        "native/notify_socket.cc",
         "native/orphans.cc",
         "native/process_control.cc",
         "native/reap.cc",

@@ -9,6 +9,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tinit::RegisterReap(env, exports);
   tinit::RegisterSignals(env, exports);
   tinit::RegisterOrphans(env, exports);
+  tinit::RegisterNotifySocket(env, exports);
   return exports;
 }
 

@@ -10,5 +10,6 @@ void RegisterSpawn(Napi::Env env, Napi::Object exports);
 void RegisterReap(Napi::Env env, Napi::Object exports);
 void RegisterSignals(Napi::Env env, Napi::Object exports);
 void RegisterOrphans(Napi::Env env, Napi::Object exports);
+void RegisterNotifySocket(Napi::Env env, Napi::Object exports);
 
 }  // namespace tinit

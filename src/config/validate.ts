@@ -164,9 +164,7 @@ function semanticProblems(config: ConfigFile): ConfigProblem[] {
       problems.push({ path: `services.${name}.restart`, message: `a oneshot runs to completion; restart ${s.restart} would run it forever` });
     }
     const probe = s.readiness;
-    for (const kind of ['notify'] as const) {
-      if (probe?.[kind] !== undefined) problems.push({ path: `services.${name}.readiness.${kind}`, message: 'is not supported by this version of tinit yet (use tcp, http, exec, file, log or notification_fd)' });
-    }
+    if (probe?.notify === false) problems.push({ path: `services.${name}.readiness.notify`, message: 'set it to true (sd_notify READY=1), or use another kind' });
     if (probe) {
       const kinds = ['tcp', 'http', 'exec', 'file', 'log', 'notify', 'notification_fd'].filter((k) => (probe as Record<string, unknown>)[k] !== undefined);
       if (kinds.length !== 1) problems.push({ path: `services.${name}.readiness`, message: `needs exactly one of tcp, http, exec, file, log, notify, notification_fd (got ${kinds.length === 0 ? 'none' : kinds.join(', ')})` });

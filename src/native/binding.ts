@@ -80,6 +80,8 @@ export interface NativeBinding {
   makeOrphans(count: number, lingerMs?: number): number[];
   /** Makes `count` zombies under a holder that never waits and lives `seconds`. */
   holdZombies(count: number, seconds: number): { holder: number; zombies: number[] };
+  /** Binds the sd_notify socket (abstract namespace); returns the NOTIFY_SOCKET value. */
+  startNotifySocket(name: string, onMessage: (senderPid: number, text: string) => void): string;
   /** sysconf(_SC_CLK_TCK): the unit of /proc/<pid>/stat times. */
   clockTicks(): number;
   readonly SIGRTMIN: number;

@@ -16,7 +16,9 @@ export type ProbeKind =
   | { kind: 'file'; path: string }
   | { kind: 'log'; pattern: RegExp }
   /** s6 style: the service writes a newline on this fd when it is ready. */
-  | { kind: 'fd'; fd: number };
+  | { kind: 'fd'; fd: number }
+  /** sd_notify(3): READY=1 on $NOTIFY_SOCKET. */
+  | { kind: 'notify' };
 
 export interface ReadinessSpec {
   probe: ProbeKind;
@@ -78,7 +80,9 @@ function probeOf(p: {
   file?: string;
   log?: string;
   notification_fd?: number;
+  notify?: boolean;
 }): ProbeKind {
+  if (p.notify) return { kind: 'notify' };
   if (p.notification_fd !== undefined) return { kind: 'fd', fd: p.notification_fd };
   if (p.tcp !== undefined) {
     const at = p.tcp.lastIndexOf(':');

@@ -54,6 +54,7 @@ export function check(probe: ProbeKind, timeoutMs: number, ctx: CheckContext, do
       break;
     case 'log':
     case 'fd':
+    case 'notify':
       // Answered by the service's own pipes (log lines, the notification fd), never by polling.
       break;
   }
@@ -86,7 +87,7 @@ export function watchReadiness(
     if (next) clearTimeout(next);
     cancelCheck();
   };
-  if (probe.kind === 'log' || probe.kind === 'fd') return stop; // the pipes call onReady
+  if (probe.kind === 'log' || probe.kind === 'fd' || probe.kind === 'notify') return stop; // the pipes call onReady
   const attempt = () => {
     cancelCheck = check(probe, Math.min(intervalMs * 4, timeoutMs), ctx, (ok) => {
       if (stopped) return;

@@ -219,8 +219,36 @@ export class Supervisor {
 
   // --- spawning a service ---
 
+  private notifySocket: string | null = null;
+
+  /** The sd_notify socket, opened for the first service that asks for it. */
+  private notifyAddress(): string {
+    if (this.notifySocket === null) {
+      this.notifySocket = this.native.startNotifySocket(`tinit-${process.pid}-notify`, (sender, text) => this.onNotify(sender, text));
+    }
+    return this.notifySocket;
+  }
+
+  /** READY=1 from a service's process or one of its group (a wrapper's child, say). */
+  private onNotify(sender: number, text: string): void {
+    if (!text.split('\n').includes('READY=1')) return;
+    let group = sender;
+    try {
+      const stat = fs.readFileSync(`/proc/${sender}/stat`, 'latin1');
+      group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    } catch {
+      // the sender is gone already: match its own pid
+    }
+    for (const [name, state] of this.states) {
+      if (state.pid !== null && (state.pid === sender || state.pid === group) && this.specs.get(name)?.readiness?.probe.kind === 'notify') {
+        this.dispatch(name, { type: 'ready' });
+      }
+    }
+  }
+
   private environment(spec: ServiceSpec): Buffer[] {
     const overrides = [...readEnvFiles(spec.envFiles), ...spec.environment];
+    if (spec.readiness?.probe.kind === 'notify') overrides.push(['NOTIFY_SOCKET', this.notifyAddress()]);
     const names = new Set(overrides.map(([k]) => k));
     const kept = this.boot.childEnvEntries.filter((e) => {
       const eq = e.indexOf(61);

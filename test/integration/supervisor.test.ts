@@ -89,6 +89,38 @@ describe('tinit run', () => {
     expect(r.code).toBe(0);
   });
 
+  it('waits for sd_notify READY=1 on $NOTIFY_SOCKET', async () => {
+    const file = configFile(
+      `services:\n  sd:\n    command: ["python3", "${FIXTURES}/sd-notify.py"]\n    readiness: {notify: true, timeout: 5s}\n` +
+        '  after:\n    command: echo after ready\n    type: oneshot\n    depends_on: {sd: {condition: ready}}\n    on_exit: shutdown\n',
+    );
+    const r = await run(TINIT, ['run', '-f', file], { timeoutMs: 15_000 });
+    expect(r.stdout.indexOf('about to notify')).toBeGreaterThanOrEqual(0);
+    expect(r.stdout.indexOf('about to notify')).toBeLessThan(r.stdout.indexOf('after ready'));
+    expect(r.code).toBe(0);
+  });
+
+  it('forwards other signals to the services; TERM and INT are tinit’s own', async () => {
+    const file = configFile(
+      'services:\n  a:\n    command: ["sh", "-c", "trap \\"echo a got USR1\\" USR1; echo up; while :; do sleep 1 & wait; done"]\n' +
+        '  b:\n    command: ["sh", "-c", "trap \\"echo b got USR1\\" USR1; echo up; while :; do sleep 1 & wait; done"]\n',
+    );
+    const r = start(TINIT, ['run', '-f', file], { timeoutMs: 20_000 });
+    await r.waitFor(/a +\| up/);
+    await r.waitFor(/b +\| up/);
+    process.kill(r.child.pid as number, 'SIGUSR1');
+    await r.waitFor('a got USR1');
+    await r.waitFor('b got USR1');
+    process.kill(r.child.pid as number, 'SIGTERM');
+    await r.finished;
+  });
+
+  it('runs a service as another user, with only that user’s group', async () => {
+    const file = configFile('services:\n  who:\n    command: id\n    user: nobody\n    type: oneshot\n');
+    const r = await run(TINIT, ['run', '-f', file]);
+    expect(r.stdout).toMatch(/who +\| uid=65534\(nobody\) gid=65534\(nogroup\) groups=65534\(nogroup\)/);
+  });
+
   it('a readiness timeout fails the start instead of counting as ready', async () => {
     const file = configFile(
       'services:\n  slow:\n    command: sleep 30\n    readiness: {file: /nonexistent/ready, timeout: 300ms, interval: 50ms}\n' +
