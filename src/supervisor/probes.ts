@@ -127,7 +127,8 @@ export function watchHealth(
       if (!stopped) next = setTimeout(attempt, opts.intervalMs);
     });
   };
-  next = setTimeout(attempt, Math.min(opts.intervalMs, Math.max(opts.startPeriodMs, 0)) || 0);
+  // As docker does: the first check comes one interval after the start.
+  next = setTimeout(attempt, opts.intervalMs);
   return () => {
     stopped = true;
     if (next) clearTimeout(next);

@@ -115,6 +115,39 @@ describe('tinit run', () => {
     await r.finished;
   });
 
+  it('gives a service its environment (inherited, env_file, environment), working dir and umask', async () => {
+    const envFile = path.join(dir, `svc-${n}.env`);
+    fs.writeFileSync(envFile, '# a comment\nFROM_FILE=file\nOVERRIDDEN=from-file\nQUOTED="a b"\n');
+    const file = configFile(
+      `services:\n  env:\n    command: 'echo "$INHERITED $FROM_FILE $OVERRIDDEN $QUOTED $(pwd) $(umask)"'\n    type: oneshot\n` +
+        `    env_file: ${envFile}\n    environment: {OVERRIDDEN: from-config}\n    working_dir: /tmp\n    umask: "027"\n`,
+    );
+    const r = await run(TINIT, ['run', '-f', file], { env: { ...process.env, INHERITED: 'inherited' } });
+    expect(r.stdout).toBe('env   | inherited file from-config a b /tmp 0027\n');
+  });
+
+  it('starts a dependent once its dependency is healthy', async () => {
+    const flag = path.join(dir, `healthy-dep-${n}`);
+    const file = configFile(
+      `services:\n  db:\n    command: "sleep 0.5; touch ${flag}; exec sleep 30"\n    healthcheck: {file: ${flag}, interval: 100ms, retries: 3, start_period: 2s}\n` +
+        '  app:\n    command: echo db is healthy\n    type: oneshot\n    depends_on: {db: {condition: healthy}}\n    on_exit: shutdown\n',
+    );
+    const r = await run(TINIT, ['run', '-f', file], { timeoutMs: 15_000 });
+    expect(r.stdout).toMatch(/app \| db is healthy/);
+    expect(about(r.stderr, 'db')).toContain('healthy');
+    expect(r.code).toBe(0);
+  });
+
+  it('--log-format json writes one object per line and embeds JSON from the app', async () => {
+    const file = configFile('services:\n  j:\n    command: ["sh", "-c", "echo plain; echo \'{\\"level\\":\\"info\\"}\'"]\n    type: oneshot\n');
+    const r = await run(TINIT, ['run', '-f', file, '--log-format', 'json']);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      { time: expect.any(String), service: 'j', stream: 'stdout', message: 'plain' },
+      { time: expect.any(String), service: 'j', stream: 'stdout', json: { level: 'info' } },
+    ]);
+  });
+
   it('runs a service as another user, with only that user’s group', async () => {
     const file = configFile('services:\n  who:\n    command: id\n    user: nobody\n    type: oneshot\n');
     const r = await run(TINIT, ['run', '-f', file]);
