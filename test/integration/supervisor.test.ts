@@ -133,7 +133,7 @@ describe('tinit run', () => {
         '  app:\n    command: echo db is healthy\n    type: oneshot\n    depends_on: {db: {condition: healthy}}\n    on_exit: shutdown\n',
     );
     const r = await run(TINIT, ['run', '-f', file], { timeoutMs: 15_000 });
-    expect(r.stdout).toMatch(/app \| db is healthy/);
+    expect(r.stdout).toMatch(/app +\| db is healthy/);
     expect(about(r.stderr, 'db')).toContain('healthy');
     expect(r.code).toBe(0);
   });
