@@ -3,6 +3,7 @@
 // as `path: what is wrong (what is allowed)`.
 import type { TSchema } from '@sinclair/typebox';
 import { Value, type ValueError } from '@sinclair/typebox/value';
+import { parseSignal } from '../cli/parse-values';
 import { Config, type ConfigFile } from './schema';
 
 export interface ConfigProblem {
@@ -155,6 +156,17 @@ function semanticProblems(config: ConfigFile): ConfigProblem[] {
   }
   if (problems.length === 0 && startLayers(deps) === null) {
     problems.push({ path: 'services', message: `dependency cycle: ${findCycle(deps).join(' -> ')}` });
+  }
+  for (const [i, name] of (config.forward_signals ?? []).entries()) {
+    if (!config.services[name]) problems.push({ path: `forward_signals.${i}`, message: `names no service (services are ${Object.keys(config.services).join(', ')})` });
+  }
+  for (const [name, s] of Object.entries(config.services)) {
+    if (typeof s.stop_signal !== 'string') continue;
+    try {
+      parseSignal(s.stop_signal, 'stop_signal', { min: 34, max: 64 });
+    } catch (err) {
+      problems.push({ path: `services.${name}.stop_signal`, message: (err as Error).message.replace(/^stop_signal: /, '') });
+    }
   }
   const mains = Object.entries(config.services).filter(([, s]) => s.main).map(([n]) => n);
   if (mains.length > 1) problems.push({ path: 'services', message: `only one service can be main (${mains.join(', ')} are)` });

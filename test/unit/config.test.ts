@@ -43,6 +43,8 @@ describe('config errors', () => {
     ['a oneshot restarted always', 'services:\n  a: {command: x, type: oneshot, restart: always}\n', [':2: services.a.restart: a oneshot runs to completion; restart always would run it forever']],
     ['two readiness kinds', 'services:\n  a:\n    command: x\n    readiness: {tcp: "localhost:80", file: /tmp/x}\n', [':4: services.a.readiness: needs exactly one of tcp, http, exec, file, log, notify, notification_fd (got tcp, file)']],
     ['a healthcheck with no test', 'services:\n  a:\n    command: x\n    healthcheck: {interval: 5s}\n', [':4: services.a.healthcheck: needs exactly one of test, tcp, http, file (got none)']],
+    ['an unknown stop signal', 'services:\n  a: {command: x, stop_signal: SIGNOPE}\n', [":2: services.a.stop_signal: 'SIGNOPE' is not a signal (a name such as SIGTERM or TERM, or a number 1-31 or 34-64)"]],
+    ['forward_signals naming no service', 'services:\n  a: {command: x}\nforward_signals: [a, b]\n', [':3: forward_signals.1: names no service (services are a)']],
     ['broken YAML', 'services:\n  a: {command: x\n', [':3: Flow map in block collection must be sufficiently indented and end with a }']],
     ['a duplicate key', 'services:\n  a: {command: x}\n  a: {command: y}\n', [':3: Map keys must be unique']],
   ])('%s', (_name, yaml, expected) => {
