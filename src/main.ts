@@ -1,9 +1,13 @@
 // Entry point (bin/tinit). Signal capture comes first, synchronously, before any other module
 // loads: until then a signal to PID 1 is lost (node-pid1.md §2).
+import { takeEnvironCopy } from './boot/wrapper-env';
 import { writeFully } from './log';
 import { startSignalCapture, type SignalCapture } from './signals/capture';
 
 let capture: SignalCapture;
+// The prologue's stopped shell holds the environment; take it and end that shell before
+// anything below can fail (the shell, stopped, would otherwise stay forever).
+takeEnvironCopy();
 try {
   capture = startSignalCapture();
 } catch (err) {

@@ -51,27 +51,35 @@ export function envView(entries: Buffer[]): Record<string, string> {
   return view;
 }
 
-/** Reads the pristine environment from the prologue's stopped shell, then ends that shell. */
-function takeEnvironCopy(pidText: string | undefined, native: NativeBinding): Buffer[] | null {
-  if (pidText === undefined || !/^\d+$/.test(pidText)) return null;
+/** The prologue's stopped shell, once ended: its pid, for the reaper to collect quietly. */
+export let environCopyPid: number | null = null;
+let environCopy: Buffer[] | null | undefined;
+
+/**
+ * Reads the pristine environment from the prologue's stopped shell and ends that shell. Called
+ * first thing in main.ts, before anything can fail, so the shell never outlives a tinit that
+ * could not start (it is stopped: nothing else would end it).
+ */
+export function takeEnvironCopy(env: NodeJS.ProcessEnv = process.env): void {
+  if (environCopy !== undefined) return;
+  environCopy = null;
+  const pidText = env.TINIT_ENV_PID;
+  if (pidText === undefined || !/^\d+$/.test(pidText)) return;
   const pid = Number(pidText);
   // Only a child of ours: a stale variable must never make us kill someone else.
-  let stat: string;
   try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) return;
+    environCopy = splitEnviron(fs.readFileSync(`/proc/${pid}/environ`));
   } catch {
-    return null;
+    environCopy = null;
   }
-  if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) return null;
-  let block: Buffer | null = null;
   try {
-    block = fs.readFileSync(`/proc/${pid}/environ`);
+    process.kill(pid, 'SIGKILL');
+    environCopyPid = pid;
   } catch {
-    block = null;
+    // gone already
   }
-  native.kill(pid, 9);
-  native.reapPid(pid);
-  return block ? splitEnviron(block) : null;
 }
 
 /** The environment from Node's own view, with the prologue's stash put back (fallback). */
@@ -86,7 +94,17 @@ function fromProcessEnv(env: NodeJS.ProcessEnv): Buffer[] {
 }
 
 export function readBootFacts(native: NativeBinding, env: NodeJS.ProcessEnv = process.env): BootFacts {
-  const entries = takeEnvironCopy(env.TINIT_ENV_PID, native) ?? fromProcessEnv(env);
+  takeEnvironCopy(env);
+  // Collect the killed shell now, so no reaper reports it as an orphan of the container.
+  if (environCopyPid !== null) {
+    try {
+      native.reapPid(environCopyPid);
+    } catch {
+      // already collected
+    }
+    environCopyPid = null;
+  }
+  const entries = environCopy ?? fromProcessEnv(env);
   return {
     childEnvEntries: entries,
     childEnv: envView(entries),

@@ -1,12 +1,30 @@
 // `tinit ps`, `tinit doctor`, `tinit zombies`: diagnostics that run as ordinary commands
 // (inside a container, whatever its init), loaded only when asked for.
 import { Command, Option } from 'commander';
+import * as fs from 'fs';
 import { writeFully } from '../log';
 import type { SignalCapture } from '../signals/capture';
 
 const json = (value: unknown) => writeFully(1, `${JSON.stringify(value, null, 2)}\n`);
 
+/** Whether /proc is this process's PID namespace's (/proc/self names our own pid). */
+function procIsOurs(): boolean {
+  try {
+    return fs.readlinkSync('/proc/self') === String(process.pid);
+  } catch {
+    return false;
+  }
+}
+
 export function addDiagCommands(program: Command, capture: SignalCapture, exit: (code: number) => never): void {
+  program.hook('preAction', () => {
+    if (!procIsOurs()) {
+      program.error(
+        "/proc here belongs to another PID namespace (or is not mounted), so what it shows is not this container's: mount it for this namespace (unshare --mount-proc, or a container's own /proc)",
+        { exitCode: 1 },
+      );
+    }
+  });
   program
     .command('ps')
     .description('show the process tree of this PID namespace, zombies and who fails to reap them')
@@ -28,7 +46,7 @@ export function addDiagCommands(program: Command, capture: SignalCapture, exit: 
     .action((opts: { json?: boolean; orphans: string; timeout: string }) => {
       const { runDoctor, renderDoctor } = require('../diag/doctor') as typeof import('../diag/doctor');
       const { colours } = require('../diag/ps') as typeof import('../diag/ps');
-      const report = runDoctor(capture.native, positive(opts.orphans, '--orphans'), positive(opts.timeout, '--timeout'));
+      const report = runDoctor(capture.native, positive(opts.orphans, '--orphans', 10_000), positive(opts.timeout, '--timeout', 600_000));
       if (opts.json) {
         json(report);
       } else {
@@ -48,18 +66,20 @@ export function addDiagCommands(program: Command, capture: SignalCapture, exit: 
     .option('--json', 'machine-readable output')
     .action((n: string, opts: { hold?: string; holdSeconds: string; timeout: string; json?: boolean }) => {
       const z = require('../diag/zombie-factory') as typeof import('../diag/zombie-factory');
-      const result = z.measureReaping(capture.native, positive(n, 'n'), positive(opts.timeout, '--timeout'));
+      const result = z.measureReaping(capture.native, positive(n, 'n', 100_000), positive(opts.timeout, '--timeout', 600_000));
       const hold =
         opts.hold !== undefined
-          ? { ...capture.native.holdZombies(positive(opts.hold, '--hold'), positive(opts.holdSeconds, '--hold-seconds')), seconds: Number(opts.holdSeconds) }
+          ? { ...capture.native.holdZombies(positive(opts.hold, '--hold', 10_000), positive(opts.holdSeconds, '--hold-seconds', 86_400)), seconds: Number(opts.holdSeconds) }
           : null;
       if (opts.json) json({ ...result, hold });
       else writeFully(1, `${[...z.describeReaping(result), ...(hold ? ['', ...z.describeHold(hold)] : [])].join('\n')}\n`);
       exit(result.reapMs === null ? 1 : 0);
     });
 
-  function positive(text: string, what: string): number {
-    if (!/^\d+$/.test(text) || Number(text) === 0) program.error(`${what}: '${text}' is not a whole number above 0`, { exitCode: 1 });
+  function positive(text: string, what: string, max: number): number {
+    if (!/^\d+$/.test(text) || Number(text) === 0 || Number(text) > max) {
+      program.error(`${what}: '${text}' is not a whole number from 1 to ${max}`, { exitCode: 1 });
+    }
     return Number(text);
   }
 }

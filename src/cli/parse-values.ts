@@ -35,8 +35,17 @@ export function parseSignal(text: string, what: string, rt: { min: number; max: 
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
+/** The longest timer Node keeps: a longer delay would fire at once (setTimeout(3)). */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
 /** A duration as Go and docker compose write it (1m30s, 500ms, 2.5s), or bare seconds (10). */
 export function parseDuration(text: string, what: string): number {
+  const ms = parseDurationMs(text, what);
+  if (ms > MAX_DURATION_MS) throw new ValueError(`${what}: '${text}' is too long (at most 596h, about 24 days)`);
+  return ms;
+}
+
+function parseDurationMs(text: string, what: string): number {
   const raw = text.trim();
   if (/^\d+(\.\d+)?$/.test(raw)) return Math.round(Number(raw) * 1000);
   const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;

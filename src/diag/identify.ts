@@ -35,7 +35,12 @@ export function identify(p: ProcInfo): Identity {
   if (RUNTIMES.has(base.replace(/[\d.]+$/, '')) || RUNTIMES.has(base)) {
     // Interpreters running a known init or supervisor.
     // bin/tinit exec's `node --no-warnings <path>/bin/tinit ...`.
-    if (script === 'tinit') return { kind: 'init', name: 'tinit' };
+    if (script === 'tinit') {
+      // `tinit doctor` (or ps, zombies) run as PID 1 is a diagnostic, not an init.
+      const sub = argv[argv.indexOf(scriptArgs[0] as string) + 1];
+      if (sub === 'ps' || sub === 'doctor' || sub === 'zombies' || sub === 'validate') return { kind: 'app', name: `tinit ${sub}` };
+      return { kind: 'init', name: 'tinit' };
+    }
     if (script === 'pm2-runtime' || script === 'pm2') return { kind: 'supervisor', name: 'pm2-runtime' };
     if (script === 'supervisord') return { kind: 'supervisor', name: 'supervisord' };
     return { kind: 'app', name: base };

@@ -58,13 +58,14 @@ export function buildPsReport(clockTicks: number, selfSubreaper: boolean): PsRep
     processes,
     zombies: processes
       .filter((p) => p.zombie)
-      .map((p) => ({ pid: p.pid, parent: p.ppid, parentCommand: table.has(p.ppid) ? commandOf(table.get(p.ppid) as ProcInfo) : '(outside this namespace)' })),
+      .map((p) => ({ pid: p.pid, parent: p.ppid, parentCommand: table.has(p.ppid) ? commandOf(table.get(p.ppid) as ProcInfo) : 'outside this namespace' })),
     subreaper: { self: selfSubreaper, others: 'unknown' },
   };
 }
 
 const pad = (text: string, width: number) => (text.length >= width ? text : text + ' '.repeat(width - text.length));
-const time = (seconds: number) => new Date(seconds * 1000).toISOString().slice(11, 19);
+/** Local time of day, as ps(1) shows START (TZ applies). */
+const time = (seconds: number) => new Date(seconds * 1000).toTimeString().slice(0, 8);
 
 export interface Colours {
   bold(text: string): string;

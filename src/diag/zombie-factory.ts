@@ -38,7 +38,7 @@ export function findReaper(native: NativeBinding): ReapResult['reaper'] {
   const info = pid !== undefined ? readProcess(pid, ticks, booted) : undefined;
   if (!info) return null;
   const parent = readProcess(info.ppid, ticks, booted);
-  return { pid: info.ppid, command: parent ? commandOf(parent) : '(outside this namespace)', name: parent ? identify(parent).name : '?' };
+  return { pid: info.ppid, command: parent ? commandOf(parent) : 'outside this namespace', name: parent ? identify(parent).name : '?' };
 }
 
 /** Makes `count` orphans and measures how long the reaper takes to collect all of them. */

@@ -51,14 +51,15 @@ export function descendantsOf(root: number, processes: ProcEntry[] = readProcess
 }
 
 /**
- * Sends signo to every descendant, except members of process group `exceptGroup`. As PID 1
- * with no exception, kill(-1) reaches every process of the namespace at once (kill(2)).
+ * Sends signo to every descendant, except `exceptPid` or members of group `exceptGroup`. With
+ * `everyone` (as PID 1, when the container ends), kill(-1) reaches every process of the
+ * namespace at once (kill(2)), `docker exec` sessions included; otherwise only tinit's own tree.
  */
-export function signalDescendants(native: NativeBinding, signo: number, exceptGroup?: number): number {
-  if (process.pid === 1 && exceptGroup === undefined) return native.kill(-1, signo) ? -1 : 0;
+export function signalDescendants(native: NativeBinding, signo: number, opts: { exceptPid?: number; exceptGroup?: number; everyone?: boolean } = {}): number {
+  if (opts.everyone && process.pid === 1) return native.kill(-1, signo) ? -1 : 0;
   let sent = 0;
   for (const p of descendantsOf(process.pid)) {
-    if (p.pgid === exceptGroup) continue;
+    if (p.pid === opts.exceptPid || p.pgid === opts.exceptGroup) continue;
     if (native.kill(p.pid, signo)) sent++;
   }
   return sent;

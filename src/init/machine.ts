@@ -8,6 +8,9 @@ import type { ChildExit } from '../native/binding';
 import { SIGCHLD, signalName, signalNumber, type RealtimeRange } from '../signals/table';
 
 const SIGKILL = 9;
+const SIGCONT = signalNumber('SIGCONT') as number;
+/** SIGKILL sweeps after the grace period: a process forking meanwhile escapes one sweep. */
+export const KILL_ROUNDS = 5;
 const SIGSTOP = signalNumber('SIGSTOP') as number;
 const SIGTERM = signalNumber('SIGTERM') as number;
 const SIGINT = signalNumber('SIGINT') as number;
@@ -21,8 +24,8 @@ export type InitState =
   /** -P: no child; reap until SIGTERM or SIGINT. */
   | { phase: 'paused' }
   /** The main child ended with `code`; the rest had SIGTERM and have until the grace timer,
-   * then SIGKILL (`killed`). */
-  | { phase: 'draining'; code: number; killed: boolean }
+   * then SIGKILL, repeated `killRounds` times for what forks meanwhile. */
+  | { phase: 'draining'; code: number; killed: boolean; killRounds: number }
   | { phase: 'done'; code: number };
 
 export type InitEvent =
@@ -37,9 +40,9 @@ export type TimerName = 'grace' | 'kill';
 export type InitEffect =
   /** kill(target, signo); a negative target is a process group. */
   | { type: 'forward'; target: number; signo: number }
-  /** signo to every descendant (as PID 1: every process in the namespace), except the
-   * main child's process group when `except` names it. */
-  | { type: 'broadcast'; signo: number; except?: number }
+  /** signo to every descendant (as PID 1, at the end: every process in the namespace), except
+   * the main child (`exceptPid`) or its whole group (`exceptGroup`). */
+  | { type: 'broadcast'; signo: number; exceptPid?: number; exceptGroup?: number }
   /** Collect every exited child ('exited' events), then report a 'reaped' event. */
   | { type: 'reap' }
   | { type: 'timer'; name: TimerName; ms: number }
@@ -133,7 +136,8 @@ function forward(state: InitState & { phase: 'running' }, signo: number, policy:
     const target = group ? -state.child : state.child;
     const via = rewritten === signo ? '' : ` as ${signalName(rewritten, policy.rt)}`;
     effects.push(log(Level.Debug, `Passing signal: '${name}'${via}`), { type: 'forward', target, signo: rewritten });
-    if (policy.signalAll) effects.push({ type: 'broadcast', signo: rewritten, except: group ? state.child : undefined });
+    // The main child (or its group) has it already; a second delivery would count twice.
+    if (policy.signalAll) effects.push(group ? { type: 'broadcast', signo: rewritten, exceptGroup: state.child } : { type: 'broadcast', signo: rewritten, exceptPid: state.child });
   }
   if (policy.setsid && JOB_STOPS.has(signo)) effects.push(log(Level.Debug, 'Suspending self'), { type: 'stop-self' });
   return { state, effects };
@@ -150,8 +154,9 @@ function mainChildEnded(exit: ChildExit, policy: InitPolicy): Transition {
   if (policy.graceMs <= 0) return { state: { phase: 'done', code }, effects: [ended, { type: 'exit', code }] };
   // The rest get SIGTERM and the grace period; the sweep's 'reaped' event says whether any.
   return {
-    state: { phase: 'draining', code, killed: false },
-    effects: [ended, { type: 'broadcast', signo: SIGTERM }, { type: 'timer', name: 'grace', ms: policy.graceMs }],
+    state: { phase: 'draining', code, killed: false, killRounds: 0 },
+    // SIGCONT too: a stopped process would otherwise sit on its SIGTERM until the SIGKILL.
+    effects: [ended, { type: 'broadcast', signo: SIGTERM }, { type: 'broadcast', signo: SIGCONT }, { type: 'timer', name: 'grace', ms: policy.graceMs }],
   };
 }
 
@@ -183,12 +188,18 @@ function draining(state: InitState & { phase: 'draining' }, event: InitEvent, po
     case 'timer':
       if (event.name === 'grace' && !state.killed) {
         return {
-          state: { ...state, killed: true },
+          state: { ...state, killed: true, killRounds: 1 },
           effects: [
             log(Level.Warn, `Grace period of ${policy.graceMs} ms is over; killing what is left`),
             { type: 'broadcast', signo: SIGKILL },
-            { type: 'timer', name: 'kill', ms: policy.killWaitMs },
+            { type: 'timer', name: 'kill', ms: policy.killWaitMs / KILL_ROUNDS },
           ],
+        };
+      }
+      if (event.name === 'kill' && state.killRounds < KILL_ROUNDS) {
+        return {
+          state: { ...state, killRounds: state.killRounds + 1 },
+          effects: [{ type: 'broadcast', signo: SIGKILL }, { type: 'timer', name: 'kill', ms: policy.killWaitMs / KILL_ROUNDS }],
         };
       }
       if (event.name === 'kill') {

@@ -47,9 +47,11 @@ const NOT_REAPING_WARNING = [
 export function runInit(options: InitOptions, capture: SignalCapture, boot: BootFacts, log: Logger): number | undefined {
   const { native } = capture;
   const startedAt = performance.now();
+  // A grace period only sees leftovers that come back to tinit: not PID 1, that needs -s.
+  const subreaper = options.subreaper || (options.graceMs !== null && options.graceMs > 0);
   try {
     if (options.parentDeathSignal !== null) native.setParentDeathSignal(options.parentDeathSignal);
-    if (options.subreaper) native.setChildSubreaper(true);
+    if (subreaper) native.setChildSubreaper(true);
   } catch (err) {
     log.fatal(`setting up tinit failed: ${(err as Error).message}`);
     return EXIT_USAGE;
@@ -84,7 +86,14 @@ export function runInit(options: InitOptions, capture: SignalCapture, boot: Boot
           ? `exec ${options.program} failed: ${systemErrorReason(err)}`
           : `starting ${options.program} failed: ${err.message}`,
       );
-      return err.syscall === 'execve' ? execFailureCode(err.code) : EXIT_USAGE;
+      const failed = err.syscall === 'execve' ? execFailureCode(err.code) : EXIT_USAGE;
+      // As tini: the code is the child's status, so -e applies to it too.
+      const code = options.remapToZero.includes(failed) ? 0 : failed;
+      if (options.exitReport !== null) {
+        const problem = writeExitReport(options.exitReport, buildExitReport(options.program, null, code, startedAt, 0, false, capture.rt));
+        if (problem) log.warn(problem);
+      }
+      return code;
     }
     log.info(`Spawned child process '${options.program}' with pid '${state.child}'`);
   }
@@ -111,7 +120,8 @@ export function runInit(options: InitOptions, capture: SignalCapture, boot: Boot
         return;
       case 'broadcast':
         if (effect.signo === 9) leftoversKilled = true;
-        signalDescendants(native, effect.signo, effect.except);
+        // Once the main child is gone the container is ending: everyone in it, as PID 1.
+        signalDescendants(native, effect.signo, { exceptPid: effect.exceptPid, exceptGroup: effect.exceptGroup, everyone: state.phase !== 'running' });
         return;
       case 'reap': {
         const exits = native.reap();

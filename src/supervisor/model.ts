@@ -68,7 +68,7 @@ export interface SupervisorSpec {
 }
 
 const dur = (value: string | number | undefined, fallback: number, what: string) =>
-  value === undefined ? fallback : typeof value === 'number' ? Math.round(value * 1000) : parseDuration(value, what);
+  value === undefined ? fallback : parseDuration(String(value), what);
 
 const argvOf = (command: string | string[]) => (typeof command === 'string' ? ['/bin/sh', '-c', command] : command);
 

@@ -96,6 +96,7 @@ export interface Transition {
 }
 
 const SIGKILL = 9;
+const SIGCONT = 18;
 const log = (level: Level, message: string): ServiceEffect => ({ type: 'log', level, message });
 const same = (state: ServiceState): Transition => ({ state, effects: [] });
 
@@ -180,6 +181,8 @@ function stop(spec: ServiceSpec, state: ServiceState, reason: ServiceState['stop
       log(Level.Info, message),
       { type: 'unwatch' },
       { type: 'signal', signo: spec.stopSignal },
+      // A stopped process would sit on its stop signal until the SIGKILL (runit's sv does this too).
+      ...(spec.stopSignal === SIGCONT ? [] : [{ type: 'signal' as const, signo: SIGCONT }]),
       { type: 'timer', name: 'grace', ms: spec.stopGraceMs },
     ],
   };

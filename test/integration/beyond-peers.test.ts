@@ -49,6 +49,13 @@ describe('--grace-period', () => {
     expect(fs.existsSync(`${dir}/out`)).toBe(false);
   });
 
+  it('not PID 1 and without -s, --grace-period makes tinit a subreaper so it can see leftovers', async () => {
+    const dir = tmp();
+    const r = await runTinit(['--grace-period', '5s', '--', 'sh', '-c', leaveWorker(dir, '0.2')], { env: { ...process.env, TINI_SUBREAPER: undefined } });
+    expect(r.code).toBe(5);
+    expect(fs.readFileSync(`${dir}/out`, 'utf8')).toBe('cleaned\n');
+  });
+
   it('not PID 1, the default is 0: tinit exits at once and the leftover keeps running', async () => {
     const dir = tmp();
     const r = await runTinit(['-s', '--', 'sh', '-c', leaveWorker(dir, '0')]);
@@ -67,6 +74,16 @@ describe('--signal-all', () => {
     await r.waitFor('main-ready');
     process.kill(r.child.pid as number, 'SIGUSR1');
     await r.waitFor('sig 10');
+  });
+
+  it('delivers each signal once to the main child (not again as a descendant)', async () => {
+    const counter = `n=0; trap 'n=$((n+1)); echo got $n' USR1; echo ready; while :; do sleep 1000 >/dev/null 2>&1 & wait $!; kill $! 2>/dev/null; done`;
+    const r = start(TINIT, ['-s', '--signal-all', '--', 'sh', '-c', counter]);
+    await r.waitFor('ready');
+    process.kill(r.child.pid as number, 'SIGUSR1');
+    await r.waitFor('got 1');
+    await new Promise((res) => setTimeout(res, 300));
+    expect(r.stdout()).not.toMatch(/got 2/);
   });
 
   it('without it, the orphan gets nothing', async () => {
@@ -89,6 +106,15 @@ describe('--exit-report', () => {
     expect(report.durationMs).toBeGreaterThanOrEqual(200);
     expect(report.maxRssKb).toBeGreaterThan(0);
     expect(report.cpu.userMs + report.cpu.systemMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('is written when the program cannot even start, and -e applies to that code too (as tini)', async () => {
+    const file = path.join(tmp(), 'report.json');
+    const r = await runTinit(['-s', '--exit-report', file, '--', '/nonexistent/prog']);
+    expect(r.code).toBe(127);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ program: '/nonexistent/prog', pid: null, exitCode: 127 });
+    const remapped = await runTinit(['-s', '-e', '127', '--', '/nonexistent/prog']);
+    expect(remapped.code).toBe(0);
   });
 
   it("'-' writes it to stderr, after -e remapping", async () => {

@@ -89,6 +89,20 @@ describe('tinit doctor', () => {
   });
 });
 
+describe('diagnostics refuse to guess', () => {
+  it('with a /proc that is not this PID namespace’s', async () => {
+    const r = await run('unshare', ['--pid', '--fork', '--kill-child', TINIT, '--', TINIT, 'doctor']);
+    expect(r.stderr).toMatch(/\/proc here belongs to another PID namespace/);
+    expect(r.code).toBe(1);
+  });
+
+  it('with counts that are out of range', async () => {
+    const r = await run(TINIT, ['zombies', '4294967296']);
+    expect(r.stderr).toBe("tinit: n: '4294967296' is not a whole number from 1 to 100000\n");
+    expect(r.code).toBe(1);
+  });
+});
+
 describe('tinit zombies', () => {
   it('times the reaper under tinit as PID 1', async () => {
     const r = await inNamespace([TINIT, '--'], `${TINIT} zombies 200`);

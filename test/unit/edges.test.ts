@@ -104,6 +104,11 @@ describe('durations', () => {
   ])('%s is %i ms', (text, ms) => {
     expect(parseDuration(text, 'x')).toBe(ms);
   });
+
+  it('refuses what a Node timer cannot wait for', () => {
+    expect(parseDuration('596h', 'x')).toBe(596 * 3_600_000);
+    expect(() => parseDuration('597h', '--grace-period')).toThrow("--grace-period: '597h' is too long (at most 596h, about 24 days)");
+  });
 });
 
 describe('boot facts from the bin/tinit prologue', () => {

@@ -15,7 +15,7 @@ const base: InitPolicy = {
   killWaitMs: 1000,
 };
 const running: InitState = { phase: 'running', child: 100, ignoreOnce: [] };
-const draining: InitState = { phase: 'draining', code: 3, killed: false };
+const draining = { phase: 'draining' as const, code: 3, killed: false, killRounds: 0 };
 const exit = (pid: number, exitCode: number | null, signal: number | null = null): InitEvent => ({
   type: 'exited',
   exit: { pid, exitCode, signal, core: false, rusage: { userMs: 0, systemMs: 0, maxRssKb: 0 } } satisfies ChildExit,
@@ -34,8 +34,8 @@ describe('init transition', () => {
     ['a real-time signal is forwarded', running, signal(37), {}, running, [{ type: 'forward', target: 100, signo: 37 }]],
     ['-r 15:3 sends QUIT', running, signal(15), { rewrites: new Map([[15, 3]]) }, running, [{ type: 'forward', target: 100, signo: 3 }]],
     ['-r 2:0 drops INT', running, signal(2), { rewrites: new Map([[2, 0]]) }, running, []],
-    ['--signal-all also broadcasts', running, signal(10), { signalAll: true }, running, [{ type: 'forward', target: 100, signo: 10 }, { type: 'broadcast', signo: 10, except: undefined }]],
-    ['--signal-all with -g spares the group', running, signal(10), { signalAll: true, killProcessGroup: true }, running, [{ type: 'forward', target: -100, signo: 10 }, { type: 'broadcast', signo: 10, except: 100 }]],
+    ['--signal-all also broadcasts', running, signal(10), { signalAll: true }, running, [{ type: 'forward', target: 100, signo: 10 }, { type: 'broadcast', signo: 10, exceptPid: 100 }]],
+    ['--signal-all with -g spares the group', running, signal(10), { signalAll: true, killProcessGroup: true }, running, [{ type: 'forward', target: -100, signo: 10 }, { type: 'broadcast', signo: 10, exceptGroup: 100 }]],
     ['setsid sends to the group', running, signal(1), { setsid: true }, running, [{ type: 'forward', target: -100, signo: 1 }]],
     ['setsid: TSTP becomes STOP and stops tinit', running, signal(20), { setsid: true }, running, [{ type: 'forward', target: -100, signo: 19 }, { type: 'stop-self' }]],
     ['setsid: a rewrite of TTIN wins, tinit still stops', running, signal(21), { setsid: true, rewrites: new Map([[21, 15]]) }, running, [{ type: 'forward', target: -100, signo: 15 }, { type: 'stop-self' }]],
@@ -46,7 +46,7 @@ describe('init transition', () => {
     ['main child killed by SIGKILL', running, exit(100, null, 9), {}, { phase: 'done', code: 137 }, [{ type: 'exit', code: 137 }]],
     ['-e 3 reports 0', running, exit(100, 3), { remapToZero: new Set([3]) }, { phase: 'done', code: 0 }, [{ type: 'exit', code: 0 }]],
     ['-e 143 covers SIGTERM', running, exit(100, null, 15), { remapToZero: new Set([143]) }, { phase: 'done', code: 0 }, [{ type: 'exit', code: 0 }]],
-    ['with a grace period the rest get SIGTERM', running, exit(100, 3), { graceMs: 500 }, draining, [{ type: 'broadcast', signo: 15 }, { type: 'timer', name: 'grace', ms: 500 }]],
+    ['with a grace period the rest get SIGTERM (and SIGCONT)', running, exit(100, 3), { graceMs: 500 }, draining, [{ type: 'broadcast', signo: 15 }, { type: 'broadcast', signo: 18 }, { type: 'timer', name: 'grace', ms: 500 }]],
     ['an orphan exit changes nothing', running, exit(555, 1), {}, running, []],
     ['a sweep summary changes nothing while running', running, { type: 'reaped', childrenRemain: false }, {}, running, []],
     // paused (-P)
@@ -57,8 +57,9 @@ describe('init transition', () => {
     // draining
     ['draining: all gone, exit with the code', draining, { type: 'reaped', childrenRemain: false }, { graceMs: 500 }, { phase: 'done', code: 3 }, [{ type: 'exit', code: 3 }]],
     ['draining: some left, keep waiting', draining, { type: 'reaped', childrenRemain: true }, { graceMs: 500 }, draining, []],
-    ['draining: grace over, SIGKILL', draining, { type: 'timer', name: 'grace' }, { graceMs: 500 }, { ...draining, killed: true }, [{ type: 'broadcast', signo: 9 }, { type: 'timer', name: 'kill', ms: 1000 }]],
-    ['draining: still there after SIGKILL, exit anyway', { ...draining, killed: true }, { type: 'timer', name: 'kill' }, { graceMs: 500 }, { phase: 'done', code: 3 }, [{ type: 'exit', code: 3 }]],
+    ['draining: grace over, SIGKILL', draining, { type: 'timer', name: 'grace' }, { graceMs: 500 }, { ...draining, killed: true, killRounds: 1 }, [{ type: 'broadcast', signo: 9 }, { type: 'timer', name: 'kill', ms: 200 }]],
+    ['draining: SIGKILL again for what forked meanwhile', { ...draining, killed: true, killRounds: 2 }, { type: 'timer', name: 'kill' }, { graceMs: 500 }, { ...draining, killed: true, killRounds: 3 }, [{ type: 'broadcast', signo: 9 }, { type: 'timer', name: 'kill', ms: 200 }]],
+    ['draining: still there after the last SIGKILL, exit anyway', { ...draining, killed: true, killRounds: 5 }, { type: 'timer', name: 'kill' }, { graceMs: 500 }, { phase: 'done', code: 3 }, [{ type: 'exit', code: 3 }]],
     ['draining: a signal goes to what is left', draining, signal(2), { graceMs: 500 }, draining, [{ type: 'broadcast', signo: 2 }]],
     // done
     ['nothing happens once done', { phase: 'done', code: 0 }, signal(15), {}, { phase: 'done', code: 0 }, []],

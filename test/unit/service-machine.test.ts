@@ -49,7 +49,7 @@ describe('service transition', () => {
     ['spawned with a healthcheck watches health', { health }, s0, { type: 'spawned', pid: 7, at: 5 }, { phase: 'running' }, [{ type: 'watch-health' }]],
     ['ready', { readiness }, starting, { type: 'ready' }, { phase: 'running', ready: true }, []],
     ['ready twice changes nothing', {}, running, { type: 'ready' }, { phase: 'running' }, []],
-    ['not ready in time: stopped, never counted as ready', { readiness }, starting, { type: 'not-ready', reason: 'timeout' }, { phase: 'stopping', stopReason: 'not-ready' }, [{ type: 'unwatch' }, { type: 'signal', signo: 15 }, { type: 'timer', name: 'grace', ms: 2000 }]],
+    ['not ready in time: stopped, never counted as ready', { readiness }, starting, { type: 'not-ready', reason: 'timeout' }, { phase: 'stopping', stopReason: 'not-ready' }, [{ type: 'unwatch' }, { type: 'signal', signo: 15 }, { type: 'signal', signo: 18 }, { type: 'timer', name: 'grace', ms: 2000 }]],
     // exits without restart
     ['exit 0, restart no: exited ok', {}, running, exited(0), { phase: 'exited', pid: null, lastExit: { code: 0, signal: null, ok: true } }, [{ type: 'unwatch' }, { type: 'cancel-timers' }, { type: 'ended', code: 0, ok: true, shutdown: false }]],
     ['exit 3, restart no: exited failed', {}, running, exited(3), { phase: 'exited' }, [{ type: 'unwatch' }, { type: 'cancel-timers' }, { type: 'ended', code: 3, ok: false, shutdown: false }]],
@@ -71,7 +71,7 @@ describe('service transition', () => {
     ['cooldown timer spawns', {}, { ...s0, phase: 'cooldown' }, { type: 'timer', name: 'cooldown' }, { phase: 'cooldown' }, [{ type: 'spawn' }]],
     ['failures outside the window do not count', { restart: 'always' }, { ...running, startedAt: 69_000, failures: [1, 2] }, exited(1, 70_000), { phase: 'backoff', failures: [70_000] }, [{ type: 'unwatch' }, { type: 'cancel-timers' }, { type: 'timer', name: 'backoff', ms: 100 }]],
     // stopping
-    ['stop a running service: stop signal and grace timer', { stopSignal: 3 }, running, { type: 'stop' }, { phase: 'stopping', stopReason: 'shutdown', shuttingDown: true }, [{ type: 'unwatch' }, { type: 'signal', signo: 3 }, { type: 'timer', name: 'grace', ms: 2000 }]],
+    ['stop a running service: stop signal and grace timer', { stopSignal: 3 }, running, { type: 'stop' }, { phase: 'stopping', stopReason: 'shutdown', shuttingDown: true }, [{ type: 'unwatch' }, { type: 'signal', signo: 3 }, { type: 'signal', signo: 18 }, { type: 'timer', name: 'grace', ms: 2000 }]],
     ['stop a waiting service: stopped at once', {}, s0, { type: 'stop' }, { phase: 'stopped', shuttingDown: true }, [{ type: 'cancel-timers' }]],
     ['stop during backoff: stopped, no restart', { restart: 'always' }, { ...s0, phase: 'backoff' }, { type: 'stop' }, { phase: 'stopped' }, [{ type: 'cancel-timers' }]],
     ['stop an exited oneshot: stays exited', {}, { ...s0, phase: 'exited' }, { type: 'stop' }, { phase: 'exited', shuttingDown: true }, [{ type: 'cancel-timers' }]],
@@ -85,11 +85,11 @@ describe('service transition', () => {
     ['held, an unexpected exit is not restarted', { restart: 'always' }, { ...running, shuttingDown: true }, exited(137, 2000, 9), { phase: 'stopped' }, [{ type: 'unwatch' }, { type: 'cancel-timers' }, { type: 'ended', code: 137, ok: false, shutdown: false }]],
     // health
     ['healthy', { health }, running, { type: 'health', healthy: true }, { healthy: true }, []],
-    ['unhealthy with on_unhealthy restart: stop to restart', { health }, { ...running, healthy: true }, { type: 'health', healthy: false }, { phase: 'stopping', stopReason: 'unhealthy', healthy: false }, [{ type: 'unwatch' }, { type: 'signal', signo: 15 }, { type: 'timer', name: 'grace', ms: 2000 }]],
+    ['unhealthy with on_unhealthy restart: stop to restart', { health }, { ...running, healthy: true }, { type: 'health', healthy: false }, { phase: 'stopping', stopReason: 'unhealthy', healthy: false }, [{ type: 'unwatch' }, { type: 'signal', signo: 15 }, { type: 'signal', signo: 18 }, { type: 'timer', name: 'grace', ms: 2000 }]],
     ['unhealthy with report: only noted', { health: { ...health, onUnhealthy: 'report' } }, running, { type: 'health', healthy: false }, { phase: 'running', healthy: false }, []],
     ['exit after an unhealthy stop: straight back up', { health }, { ...running, phase: 'stopping', stopReason: 'unhealthy' }, exited(143, 2000, 15), { phase: 'backoff', restarts: 1 }, [{ type: 'unwatch' }, { type: 'cancel-timers' }, { type: 'spawn' }]],
     // restart command
-    ['restart a running service', {}, running, { type: 'restart' }, { phase: 'stopping', stopReason: 'restart' }, [{ type: 'unwatch' }, { type: 'signal', signo: 15 }, { type: 'timer', name: 'grace', ms: 2000 }]],
+    ['restart a running service', {}, running, { type: 'restart' }, { phase: 'stopping', stopReason: 'restart' }, [{ type: 'unwatch' }, { type: 'signal', signo: 15 }, { type: 'signal', signo: 18 }, { type: 'timer', name: 'grace', ms: 2000 }]],
     ['restart a failed service', {}, { ...s0, phase: 'failed', failures: [1, 2, 3] }, { type: 'restart' }, { phase: 'failed', failures: [], attempt: 0 }, [{ type: 'cancel-timers' }, { type: 'spawn' }]],
     // stray events
     ['an exit with no process is ignored', {}, s0, exited(0), { phase: 'waiting' }, []],
