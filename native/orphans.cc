@@ -32,6 +32,27 @@ void ResetSignals() {
   sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
+// Forks a worker named `name` with every handler reset, that reports pids on report[1]. In the
+// worker it returns 0 (signals still blocked as fork left them; ResetSignals unblocks); in the
+// parent it returns the pid (or -1 with errno), report[1] closed.
+pid_t ForkWorker(const char* name, int report[2]) {
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  pid_t pid = fork();
+  if (pid == 0) {
+    ResetSignals();
+    prctl(PR_SET_NAME, name, 0, 0, 0);
+    close(report[0]);
+    return 0;
+  }
+  int err = errno;
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  close(report[1]);
+  errno = err;
+  return pid;
+}
+
 // Reads pids written by the middle process until it closes the pipe.
 std::vector<int32_t> ReadPids(int fd) {
   std::vector<int32_t> pids;
@@ -66,14 +87,8 @@ Napi::Value MakeOrphans(const Napi::CallbackInfo& info) {
   int lingerMs = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
   int report[2];
   if (pipe2(report, O_CLOEXEC) != 0) return ThrowErrno(env, errno, "pipe2");
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  pid_t middle = fork();
+  pid_t middle = ForkWorker("tinit-orphans", report);
   if (middle == 0) {
-    ResetSignals();
-    prctl(PR_SET_NAME, "tinit-orphans", 0, 0, 0);
-    close(report[0]);
     int gate[2];
     if (pipe(gate) != 0) ChildExit(1);
     for (int i = 0; i < count; i++) {
@@ -98,10 +113,8 @@ Napi::Value MakeOrphans(const Napi::CallbackInfo& info) {
     }
     ChildExit(0);  // closes gate[1]: every orphan wakes and exits
   }
-  int forkErr = errno;
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  close(report[1]);
   if (middle < 0) {
+    int forkErr = errno;
     close(report[0]);
     return ThrowErrno(env, forkErr, "fork");
   }
@@ -123,14 +136,8 @@ Napi::Value HoldZombies(const Napi::CallbackInfo& info) {
   unsigned seconds = info[1].As<Napi::Number>().Uint32Value();
   int report[2];
   if (pipe2(report, O_CLOEXEC) != 0) return ThrowErrno(env, errno, "pipe2");
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  pid_t holder = fork();
+  pid_t holder = ForkWorker("tinit-holder", report);
   if (holder == 0) {
-    ResetSignals();
-    prctl(PR_SET_NAME, "tinit-holder", 0, 0, 0);
-    close(report[0]);
     for (int i = 0; i < count; i++) {
       pid_t zombie = fork();
       if (zombie == 0) {
@@ -147,10 +154,8 @@ Napi::Value HoldZombies(const Napi::CallbackInfo& info) {
     alarm(seconds);
     for (;;) pause();
   }
-  int forkErr = errno;
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  close(report[1]);
   if (holder < 0) {
+    int forkErr = errno;
     close(report[0]);
     return ThrowErrno(env, forkErr, "fork");
   }

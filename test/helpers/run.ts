@@ -194,3 +194,15 @@ export async function commandBecomes(pid: number, comm: string, ms = 5000): Prom
   }
   throw new Error(`pid ${pid} did not become ${comm}`);
 }
+
+/** Whether a command is on PATH (the peers' tests run where CI installed them). */
+export function commandExists(bin: string): boolean {
+  return (process.env.PATH ?? '').split(':').some((dir) => {
+    try {
+      fs.accessSync(`${dir}/${bin}`, fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}

@@ -1,21 +1,13 @@
 // tinit ps, doctor and zombies, run inside PID namespaces whose PID 1 is each of the inits
 // people use: the verdicts must be right for each.
-import { execFileSync } from 'child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../src/diag/doctor';
 import type { PsReport } from '../../src/diag/ps';
-import { killAll, run, TINIT } from '../helpers/run';
+import { commandExists, killAll, run, TINIT } from '../helpers/run';
 
 afterEach(killAll);
 
-const installed = (bin: string) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${bin}`]);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const installed = commandExists;
 
 /** Runs `script` (sh) as the job of `init` in a new PID namespace, init being PID 1. */
 const inNamespace = (init: string[], script: string) =>

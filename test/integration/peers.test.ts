@@ -1,19 +1,11 @@
 // Side by side with the inits tinit replaces (Debian's tini, dumb-init and catatonit): the
 // same command through each, and where tinit agrees or deliberately differs.
-import { execFileSync } from 'child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killAll, run, runTinit, TINIT } from '../helpers/run';
+import { commandExists, killAll, run, runTinit, TINIT } from '../helpers/run';
 
 afterEach(killAll);
 
-const has = (bin: string) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${bin}`]);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const has = commandExists;
 // .ci/run installs all three; locally, `apt-get install -y tini dumb-init catatonit`.
 const peersInstalled = has('tini') && has('dumb-init') && has('catatonit');
 
