@@ -82,15 +82,19 @@ const SUBCOMMANDS = new Set(['ps', 'doctor', 'zombies', 'validate']);
 /** The supervisor is an init too: it keeps the signal capture. */
 const SUPERVISOR_COMMANDS = new Set(['run']);
 
+/** dist/extras.js, a bundle of its own, loaded only for a subcommand (a path esbuild leaves alone). */
+function extras(): typeof import('./extras') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(__dirname, 'extras.js')) as typeof import('./extras');
+}
+
 function buildSubcommandProgram(capture: SignalCapture, env: NodeJS.ProcessEnv): Command {
   const program = new Command('tinit').configureOutput(output).exitOverride();
   const exit = (code: number): never => {
     throw new EarlyExit(code);
   };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('./diag-commands') as typeof import('./diag-commands')).addDiagCommands(program, capture, exit);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('./validate-command') as typeof import('./validate-command')).addValidateCommand(program, env, exit);
+  extras().addDiagCommands(program, capture, exit);
+  extras().addValidateCommand(program, env, exit);
   return program;
 }
 
@@ -100,8 +104,7 @@ export function runCli(argv: string[], capture: SignalCapture, env: NodeJS.Proce
     const boot = readBootFacts(capture.native, env);
     if (SUPERVISOR_COMMANDS.has(argv[0] as string)) {
       const program = new Command('tinit').configureOutput(output).exitOverride();
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      (require('./run-command') as typeof import('./run-command')).addRunCommand(program, capture, boot, (code) => {
+      extras().addRunCommand(program, capture, boot, (code) => {
         throw new EarlyExit(code);
       });
       program.parse(argv, { from: 'user' });
