@@ -19,8 +19,8 @@ const labels: Record<Level, string> = {
 };
 
 /** Writes all of `text` to fd; drops it when the reader is gone or stays full. */
-export function writeFully(fd: number, text: string): void {
-  let buf = Buffer.from(text);
+export function writeFully(fd: number, text: string | Buffer): void {
+  let buf = typeof text === 'string' ? Buffer.from(text) : text;
   let stalls = 0;
   while (buf.length > 0) {
     try {
@@ -38,8 +38,12 @@ export function writeFully(fd: number, text: string): void {
 }
 
 export class Logger {
-  /** tini's scale: 1 shows FATAL and WARN, 2 adds INFO, 3 DEBUG, 4 TRACE. */
-  constructor(public verbosity = 1) {}
+  /** tini's scale: 1 shows FATAL and WARN, 2 adds INFO, 3 DEBUG, 4 TRACE. `allToStderr`
+   * keeps stdout for what the services print (the supervisor). */
+  constructor(
+    public verbosity = 1,
+    private readonly allToStderr = false,
+  ) {}
 
   enabled(level: Level): boolean {
     return level === Level.Fatal || level <= this.verbosity;
@@ -49,7 +53,7 @@ export class Logger {
    * unlike tini's buffered stdout, so nothing is lost when tinit is killed). */
   log(level: Level, message: string): void {
     if (!this.enabled(level)) return;
-    writeFully(level <= Level.Warn ? 2 : 1, `[${labels[level]} tinit (${process.pid})] ${message}\n`);
+    writeFully(level <= Level.Warn || this.allToStderr ? 2 : 1, `[${labels[level]} tinit (${process.pid})] ${message}\n`);
   }
 
   fatal(message: string): void {

@@ -28,7 +28,7 @@ export function addRunCommand(program: Command, capture: SignalCapture, boot: Bo
           }
           config.log_format = opts.logFormat as 'text' | 'json';
         }
-        spec = supervisorSpec(config, capture.rt);
+        spec = supervisorSpec(config, capture.rt, boot.childEnv);
       } catch (err) {
         if (err instanceof ConfigError) {
           writeFully(2, `${err.message}\n`);
@@ -42,13 +42,13 @@ export function addRunCommand(program: Command, capture: SignalCapture, boot: Bo
       }
       const verbosityVar = envSwitch(boot.childEnv, 'VERBOSITY');
       // Lifecycle lines (INFO) are part of a supervisor's output by default.
-      const log = new Logger(verbosityVar !== undefined ? parseInt(verbosityVar, 10) || 0 : 2 + opts.verbose);
+      const log = new Logger(verbosityVar !== undefined ? parseInt(verbosityVar, 10) || 0 : 2 + opts.verbose, true);
       // Not PID 1: orphans of the services come back to tinit to be reaped.
       if (process.pid !== 1) capture.native.setChildSubreaper(true);
       const reread = () => {
         const again = loadConfig(file);
         if (opts.logFormat !== undefined) again.log_format = opts.logFormat as 'text' | 'json';
-        return supervisorSpec(again, capture.rt);
+        return supervisorSpec(again, capture.rt, boot.childEnv);
       };
       new Supervisor(spec, capture, boot, log, reread).start();
     });

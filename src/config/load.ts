@@ -25,7 +25,7 @@ export function loadConfig(file: string): ConfigFile {
     throw new ConfigError(file, [{ path: '', message: code === 'ENOENT' ? 'no such file (give one with -f, or set TINIT_CONFIG)' : `cannot be read (${code})` }]);
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter, merge: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,

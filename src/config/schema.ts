@@ -19,11 +19,15 @@ const Command = described(
   'a string (run by /bin/sh -c) or a list (executed directly)',
 );
 
+// compose's own spellings (service_started...) are accepted too.
 const Condition = Type.Union([
   Type.Literal('started'),
   Type.Literal('ready'),
   Type.Literal('healthy'),
   Type.Literal('completed_successfully'),
+  Type.Literal('service_started'),
+  Type.Literal('service_healthy'),
+  Type.Literal('service_completed_successfully'),
 ]);
 
 const DependsOn = described(

@@ -3,7 +3,7 @@
 // as `path: what is wrong (what is allowed)`.
 import type { TSchema } from '@sinclair/typebox';
 import { Value, type ValueError } from '@sinclair/typebox/value';
-import { parseSignal } from '../cli/parse-values';
+import { parseDuration, parseSignal } from '../cli/parse-values';
 import { Config, type ConfigFile } from './schema';
 
 export interface ConfigProblem {
@@ -89,7 +89,7 @@ export function dependenciesOf(config: ConfigFile): Dependencies {
     const on = new Map<string, 'started' | 'ready' | 'healthy' | 'completed_successfully'>();
     const d = service.depends_on;
     if (Array.isArray(d)) for (const dep of d) on.set(dep, 'started');
-    else if (d) for (const [dep, { condition }] of Object.entries(d)) on.set(dep, condition);
+    else if (d) for (const [dep, { condition }] of Object.entries(d)) on.set(dep, condition.replace(/^service_/, '') as 'started');
     deps.set(name, on);
   }
   return deps;
@@ -154,8 +154,10 @@ function semanticProblems(config: ConfigFile): ConfigProblem[] {
       }
     }
   }
-  if (problems.length === 0 && startLayers(deps) === null) {
-    problems.push({ path: 'services', message: `dependency cycle: ${findCycle(deps).join(' -> ')}` });
+  // Self-dependencies are reported above; a cycle is looked for among the other edges.
+  const others: Dependencies = new Map([...deps].map(([name, on]) => [name, new Map([...on].filter(([dep]) => dep !== name))]));
+  if (startLayers(others) === null && findCycle(others).length > 0) {
+    problems.push({ path: 'services', message: `dependency cycle: ${findCycle(others).join(' -> ')}` });
   }
   for (const [i, name] of (config.forward_signals ?? []).entries()) {
     if (!config.services[name]) problems.push({ path: `forward_signals.${i}`, message: `names no service (services are ${Object.keys(config.services).join(', ')})` });
@@ -168,12 +170,63 @@ function semanticProblems(config: ConfigFile): ConfigProblem[] {
       problems.push({ path: `services.${name}.stop_signal`, message: (err as Error).message.replace(/^stop_signal: /, '') });
     }
   }
+  const durations: Array<[string, unknown]> = [['stop_timeout', config.stop_timeout]];
+  for (const [name, s] of Object.entries(config.services)) {
+    const at = `services.${name}`;
+    durations.push(
+      [`${at}.stop_grace_period`, s.stop_grace_period],
+      [`${at}.backoff.initial`, s.backoff?.initial],
+      [`${at}.backoff.max`, s.backoff?.max],
+      [`${at}.backoff.reset_after`, s.backoff?.reset_after],
+      [`${at}.crash_loop.window`, s.crash_loop?.window],
+      [`${at}.crash_loop.cooldown`, s.crash_loop?.cooldown],
+      [`${at}.readiness.interval`, s.readiness?.interval],
+      [`${at}.readiness.timeout`, s.readiness?.timeout],
+      [`${at}.healthcheck.interval`, s.healthcheck?.interval],
+      [`${at}.healthcheck.timeout`, s.healthcheck?.timeout],
+      [`${at}.healthcheck.start_period`, s.healthcheck?.start_period],
+    );
+  }
+  for (const [path, value] of durations) {
+    if (value === undefined) continue;
+    try {
+      parseDuration(String(value), path);
+    } catch (err) {
+      problems.push({ path, message: (err as Error).message.slice(path.length + 2) });
+    }
+  }
   const mains = Object.entries(config.services).filter(([, s]) => s.main).map(([n]) => n);
   if (mains.length > 1) problems.push({ path: 'services', message: `only one service can be main (${mains.join(', ')} are)` });
   for (const [name, s] of Object.entries(config.services)) {
     if (s.main && s.on_exit) problems.push({ path: `services.${name}.on_exit`, message: 'a main service always ends the container; drop on_exit' });
     if (s.type === 'oneshot' && (s.restart === 'always' || s.restart === 'unless-stopped')) {
       problems.push({ path: `services.${name}.restart`, message: `a oneshot runs to completion; restart ${s.restart} would run it forever` });
+    }
+    if (s.type === 'oneshot' && s.on_exit === 'restart') {
+      problems.push({ path: `services.${name}.on_exit`, message: 'a oneshot runs to completion; on_exit restart would run it forever' });
+    }
+    for (const [key, p] of [['readiness', s.readiness], ['healthcheck', s.healthcheck]] as const) {
+      if (!p) continue;
+      const at = `services.${name}.${key}`;
+      if ('log' in p && typeof p.log === 'string') {
+        try {
+          new RegExp(p.log);
+        } catch (err) {
+          problems.push({ path: `${at}.log`, message: `is not a regular expression (${(err as Error).message.replace(/^Invalid regular expression: /, '')})` });
+        }
+      }
+      if (typeof p.tcp === 'string') {
+        const port = Number(p.tcp.slice(p.tcp.lastIndexOf(':') + 1));
+        if (!(port >= 1 && port <= 65535)) problems.push({ path: `${at}.tcp`, message: `port must be from 1 to 65535 (got ${port})` });
+      }
+      const url = typeof p.http === 'string' ? p.http : p.http?.url;
+      if (url !== undefined) {
+        try {
+          new URL(url);
+        } catch {
+          problems.push({ path: `${at}.http`, message: `is not a URL (got ${JSON.stringify(url)})` });
+        }
+      }
     }
     const probe = s.readiness;
     if (probe?.notify === false) problems.push({ path: `services.${name}.readiness.notify`, message: 'set it to true (sd_notify READY=1), or use another kind' });

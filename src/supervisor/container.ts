@@ -12,7 +12,7 @@ export const isDown = (s: ServiceState) => s.phase === 'exited' || s.phase === '
 function met(condition: Condition, dep: ServiceState): boolean {
   switch (condition) {
     case 'started':
-      return dep.pid !== null || dep.lastExit !== null;
+      return dep.everRan; // a failed exec never started
     case 'ready':
       return dep.ready;
     case 'healthy':

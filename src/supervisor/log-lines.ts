@@ -5,43 +5,50 @@ import { writeFully } from '../log';
 
 export const MAX_LINE = 64 * 1024;
 
-/** Splits a byte stream into lines (without the newline). */
+/** Where to cut a piece of at most MAX_LINE bytes without splitting a UTF-8 character. */
+function cutAt(buf: Buffer, max: number): number {
+  if (buf.length <= max) return buf.length;
+  let at = max;
+  // Back off over continuation bytes (10xxxxxx), at most 3, to a character's first byte.
+  for (let i = 0; i < 3 && at > 0 && ((buf[at] as number) & 0xc0) === 0x80; i++) at--;
+  return at > 0 ? at : max;
+}
+
+/** Splits a byte stream into lines (without the newline); no piece exceeds MAX_LINE. */
 export class LineSplitter {
-  private pending: Buffer[] = [];
-  private pendingLength = 0;
+  private pending: Buffer = Buffer.alloc(0);
+  /** The last piece was cut at MAX_LINE: a newline right after it ends nothing new. */
+  private cut = false;
 
   push(chunk: Buffer): Buffer[] {
     const lines: Buffer[] = [];
-    let start = 0;
-    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, start)) {
-      lines.push(this.take(chunk.subarray(start, i)));
-      start = i + 1;
+    let data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    for (;;) {
+      const nl = data.indexOf(10);
+      const end = nl < 0 ? data.length : nl;
+      if (end > MAX_LINE || (nl < 0 && data.length >= MAX_LINE)) {
+        const at = cutAt(data, MAX_LINE);
+        lines.push(data.subarray(0, at));
+        data = data.subarray(at);
+        this.cut = true;
+        continue;
+      }
+      if (nl < 0) break;
+      if (!(nl === 0 && this.cut)) lines.push(data.subarray(0, nl));
+      this.cut = false;
+      data = data.subarray(nl + 1);
     }
-    let rest = chunk.subarray(start);
-    while (this.pendingLength + rest.length >= MAX_LINE) {
-      const room = MAX_LINE - this.pendingLength;
-      lines.push(this.take(rest.subarray(0, room)));
-      rest = rest.subarray(room);
-    }
-    if (rest.length > 0) {
-      this.pending.push(rest);
-      this.pendingLength += rest.length;
-    }
+    this.pending = Buffer.from(data);
     return lines;
   }
 
   /** What is left when the stream ends: a last line with no newline. */
   end(): Buffer | null {
-    if (this.pendingLength === 0) return null;
-    return this.take(Buffer.alloc(0));
-  }
-
-  private take(tail: Buffer): Buffer {
-    if (this.pendingLength === 0) return tail;
-    const line = Buffer.concat([...this.pending, tail]);
-    this.pending = [];
-    this.pendingLength = 0;
-    return line;
+    if (this.pending.length === 0) return null;
+    const last = this.pending;
+    this.pending = Buffer.alloc(0);
+    this.cut = false;
+    return last;
   }
 }
 
@@ -51,7 +58,8 @@ const PALETTE = [36, 33, 32, 35, 34, 91, 92, 93, 94, 95, 96];
 
 export interface LineFormat {
   format: 'text' | 'json';
-  colour: boolean;
+  /** Colour the prefix, per stream (each may or may not be a terminal). */
+  colour: { stdout: boolean; stderr: boolean };
   /** Width the names are padded to, so the bars line up. */
   width: number;
 }
@@ -60,9 +68,21 @@ export function colourFor(index: number): number {
   return PALETTE[index % PALETTE.length] as number;
 }
 
-/** Formats lines of one service; app JSON is embedded as JSON in json mode, never re-escaped. */
-export function formatLines(name: string, colourCode: number, stream: Stream, lines: Buffer[], f: LineFormat, now: Date = new Date()): string {
-  if (f.format === 'json') {
+/** Formats lines of one service: text mode passes the bytes through as written; json mode
+ * embeds app JSON as JSON, never re-escaped. */
+export function formatLines(name: string, colourCode: number, stream: Stream, lines: Buffer[], f: LineFormat, now: Date = new Date()): Buffer {
+  return f.format === 'json' ? Buffer.from(jsonLines(name, stream, lines, now)) : textLines(name, colourCode, stream, lines, f);
+}
+
+function textLines(name: string, colourCode: number, stream: Stream, lines: Buffer[], f: LineFormat): Buffer {
+  const label = name.padEnd(f.width);
+  const prefix = Buffer.from(f.colour[stream] ? `\x1b[${colourCode}m${label} |\x1b[0m ` : `${label} | `);
+  const newline = Buffer.from('\n');
+  return Buffer.concat(lines.flatMap((l) => [prefix, l, newline]));
+}
+
+function jsonLines(name: string, stream: Stream, lines: Buffer[], now: Date): string {
+  {
     const time = now.toISOString();
     return lines
       .map((raw) => {
@@ -80,11 +100,8 @@ export function formatLines(name: string, colourCode: number, stream: Stream, li
       })
       .join('');
   }
-  const label = name.padEnd(f.width);
-  const prefix = f.colour ? `\x1b[${colourCode}m${label} |\x1b[0m ` : `${label} | `;
-  return lines.map((l) => `${prefix}${l.toString('utf8')}\n`).join('');
 }
 
-export function writeLines(stream: Stream, text: string): void {
-  if (text.length > 0) writeFully(stream === 'stdout' ? 1 : 2, text);
+export function writeLines(stream: Stream, bytes: Buffer): void {
+  if (bytes.length > 0) writeFully(stream === 'stdout' ? 1 : 2, bytes);
 }

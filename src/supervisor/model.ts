@@ -94,7 +94,12 @@ function probeOf(p: {
     return { kind: 'http', url: p.http.url, statuses: s === undefined ? null : Array.isArray(s) ? s : [s] };
   }
   const command = p.exec ?? p.test;
-  if (command !== undefined) return { kind: 'exec', argv: argvOf(command) };
+  if (command !== undefined) {
+    // compose's healthcheck forms: ["CMD", prog, args...] and ["CMD-SHELL", "a shell line"].
+    if (Array.isArray(command) && command[0] === 'CMD') return { kind: 'exec', argv: command.slice(1) };
+    if (Array.isArray(command) && command[0] === 'CMD-SHELL') return { kind: 'exec', argv: ['/bin/sh', '-c', command.slice(1).join(' ')] };
+    return { kind: 'exec', argv: argvOf(command) };
+  }
   if (p.file !== undefined) return { kind: 'file', path: p.file };
   return { kind: 'log', pattern: new RegExp(p.log as string) };
 }
@@ -119,14 +124,23 @@ export function readEnvFiles(files: string[]): Array<[string, string]> {
   return files.flatMap((f) => parseEnvFile(fs.readFileSync(f, 'utf8')));
 }
 
-function serviceSpec(name: string, s: ServiceConfig, deps: Map<string, Condition>, rt: RealtimeRange, stopTimeoutMs: number): ServiceSpec {
+function serviceSpec(
+  name: string,
+  s: ServiceConfig,
+  deps: Map<string, Condition>,
+  rt: RealtimeRange,
+  stopTimeoutMs: number,
+  env: Record<string, string>,
+): ServiceSpec {
   const at = (key: string) => `services.${name}.${key}`;
+  // As compose: `VAR` (list) or `VAR: null` (map) takes tinit's own value, or stays unset.
+  const inherit = (key: string): Array<[string, string]> => (Object.prototype.hasOwnProperty.call(env, key) ? [[key, env[key] as string]] : []);
   const environment: Array<[string, string]> = Array.isArray(s.environment)
-    ? s.environment.map((e) => {
+    ? s.environment.flatMap((e): Array<[string, string]> => {
         const eq = e.indexOf('=');
-        return eq < 0 ? [e, process.env[e] ?? ''] : [e.slice(0, eq), e.slice(eq + 1)];
+        return eq < 0 ? inherit(e) : [[e.slice(0, eq), e.slice(eq + 1)]];
       })
-    : Object.entries(s.environment ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]);
+    : Object.entries(s.environment ?? {}).flatMap(([k, v]): Array<[string, string]> => (v === null ? inherit(k) : [[k, String(v)]]));
   const [user, group] = s.user?.includes(':') ? s.user.split(':', 2) : [s.user, s.group];
   const onExit = s.on_exit ?? 'ignore';
   return {
@@ -178,10 +192,11 @@ function serviceSpec(name: string, s: ServiceConfig, deps: Map<string, Condition
 /** Default for the whole ordered shutdown: inside docker stop's 10 s. */
 export const DEFAULT_STOP_TIMEOUT_MS = 9000;
 
-export function supervisorSpec(config: ConfigFile, rt: RealtimeRange): SupervisorSpec {
+/** `env` is tinit's own environment (for `VAR` entries that take its value). */
+export function supervisorSpec(config: ConfigFile, rt: RealtimeRange, env: Record<string, string> = {}): SupervisorSpec {
   const stopTimeoutMs = dur(config.stop_timeout, DEFAULT_STOP_TIMEOUT_MS, 'stop_timeout');
   const deps = dependenciesOf(config);
-  const services = Object.entries(config.services).map(([name, s]) => serviceSpec(name, s, deps.get(name) ?? new Map(), rt, stopTimeoutMs));
+  const services = Object.entries(config.services).map(([name, s]) => serviceSpec(name, s, deps.get(name) ?? new Map(), rt, stopTimeoutMs, env));
   return {
     services,
     stopTimeoutMs,

@@ -37,6 +37,8 @@ export interface ServiceState {
   /** Times of recent failed runs, for the crash-loop window. */
   failures: number[];
   restarts: number;
+  /** It has had a process at least once (a failed exec never had one). */
+  everRan: boolean;
   lastExit: { code: number; signal: number | null; ok: boolean } | null;
   /** Why the process is being stopped. */
   stopReason: 'shutdown' | 'restart' | 'unhealthy' | 'not-ready' | null;
@@ -53,6 +55,7 @@ export const initialState = (): ServiceState => ({
   attempt: 0,
   failures: [],
   restarts: 0,
+  everRan: false,
   lastExit: null,
   stopReason: null,
   shuttingDown: false,
@@ -103,7 +106,8 @@ const same = (state: ServiceState): Transition => ({ state, effects: [] });
 export function transition(spec: ServiceSpec, state: ServiceState, event: ServiceEvent, random: () => number): Transition {
   switch (event.type) {
     case 'start':
-      if (state.shuttingDown || !['waiting', 'exited', 'failed'].includes(state.phase)) return same(state);
+      // A first start only: running again is 'restart' (a reload, or the restart policy).
+      if (state.shuttingDown || state.phase !== 'waiting' || state.pid !== null || state.lastExit !== null) return same(state);
       return { state: { ...state, phase: 'waiting' }, effects: [{ type: 'spawn' }] };
 
     case 'spawned': {
@@ -112,7 +116,7 @@ export function transition(spec: ServiceSpec, state: ServiceState, event: Servic
       if (!up) effects.push({ type: 'watch-readiness' });
       if (spec.health !== null) effects.push({ type: 'watch-health' });
       return {
-        state: { ...state, phase: up ? 'running' : 'starting', pid: event.pid, startedAt: event.at, ready: up, healthy: null, stopReason: null },
+        state: { ...state, phase: up ? 'running' : 'starting', pid: event.pid, startedAt: event.at, ready: up, healthy: null, stopReason: null, everRan: true },
         effects,
       };
     }
@@ -191,13 +195,14 @@ function stop(spec: ServiceSpec, state: ServiceState, reason: ServiceState['stop
 function onExit(spec: ServiceSpec, state: ServiceState, event: ServiceEvent & { type: 'exited' }, random: () => number): Transition {
   const base: ServiceState = { ...state, pid: null, ready: false };
   const cleanup: ServiceEffect[] = [{ type: 'unwatch' }, { type: 'cancel-timers' }];
-  if (state.phase === 'stopping' && state.stopReason !== 'not-ready') {
-    if (state.shuttingDown || state.stopReason === 'shutdown') {
-      const next: ServiceState = { ...base, phase: 'stopped', lastExit: { code: event.code, signal: event.signal, ok: true } };
-      return { state: next, effects: [...cleanup, log(Level.Info, `stopped (${describeEnd(event.code, event.signal)})`)] };
-    }
-    // Stopped in order to run again (restart or unhealthy): straight back up.
-    return { state: { ...base, phase: 'backoff', restarts: state.restarts + 1 }, effects: [...cleanup, { type: 'spawn' }] };
+  // Any exit once the container is shutting down is part of the stop, not a failure of its own.
+  if (state.shuttingDown || (state.phase === 'stopping' && state.stopReason === 'shutdown')) {
+    const next: ServiceState = { ...base, phase: 'stopped', stopReason: null, lastExit: { code: event.code, signal: event.signal, ok: true } };
+    return { state: next, effects: [...cleanup, log(Level.Info, `stopped (${describeEnd(event.code, event.signal)})`)] };
+  }
+  if (state.phase === 'stopping' && state.stopReason === 'restart') {
+    // Stopped in order to run again (a reload or a restart command): straight back up.
+    return { state: { ...base, phase: 'backoff', stopReason: null, restarts: state.restarts + 1 }, effects: [...cleanup, { type: 'spawn' }] };
   }
   const t = afterExit(spec, base, event.code, event.signal, event.at, random, `exited (${describeEnd(event.code, event.signal)})`);
   return { state: t.state, effects: [...cleanup, ...t.effects] };
@@ -213,7 +218,9 @@ function afterExit(
   random: () => number,
   what: string,
 ): Transition {
-  const ok = signal === null && spec.successCodes.includes(code) && state.stopReason !== 'not-ready';
+  // A failed readiness or health check makes the run a failure, whatever its exit code.
+  const failedCheck = state.stopReason === 'not-ready' || state.stopReason === 'unhealthy';
+  const ok = signal === null && spec.successCodes.includes(code) && !failedCheck;
   const lastExit = { code, signal, ok };
   const ended = (phase: Phase, shutdown: boolean, message: string, level: Level): Transition => ({
     state: { ...state, phase, pid: null, ready: false, lastExit, stopReason: null },
@@ -221,7 +228,10 @@ function afterExit(
   });
   if (state.shuttingDown) return ended('stopped', false, what, Level.Info);
   const wantsRestart =
-    spec.restart === 'always' || spec.restart === 'unless-stopped' || (spec.restart === 'on-failure' && !ok);
+    spec.restart === 'always' ||
+    spec.restart === 'unless-stopped' ||
+    (spec.restart === 'on-failure' && !ok) ||
+    state.stopReason === 'unhealthy'; // on_unhealthy: restart asks for it whatever the policy
   if (!wantsRestart) return ended('exited', false, what, ok ? Level.Info : Level.Warn);
 
   const ranMs = state.startedAt === null ? 0 : at - state.startedAt;
@@ -231,7 +241,7 @@ function afterExit(
     ranMs >= spec.backoff.resetAfterMs ? { failures: [], looping: false } : recordFailure(spec.crashLoop, state.failures, at);
   const next: ServiceState = { ...state, pid: null, ready: false, lastExit, stopReason: null, attempt: step + 1, failures };
   if (looping) {
-    const loopMsg = `${what}; ${failures.length} restarts within ${spec.crashLoop.windowMs} ms: crash loop`;
+    const loopMsg = `${what}; ${failures.length} failed runs within ${spec.crashLoop.windowMs} ms: crash loop`;
     if (spec.crashLoop.action === 'cooldown') {
       return {
         state: { ...next, phase: 'cooldown', failures: [], attempt: 0 },
@@ -239,9 +249,10 @@ function afterExit(
       };
     }
     const shutdown = spec.crashLoop.action === 'shutdown';
+    // A crash loop is a failure even of a service that kept exiting 0: never a silent 0.
     return {
-      state: { ...next, phase: 'failed' },
-      effects: [log(Level.Warn, `${loopMsg}; ${shutdown ? 'shutting the container down' : 'giving up'}`), { type: 'ended', code, ok: false, shutdown }],
+      state: { ...next, phase: 'failed', lastExit: { ...lastExit, ok: false } },
+      effects: [log(Level.Warn, `${loopMsg}; ${shutdown ? 'shutting the container down' : 'giving up'}`), { type: 'ended', code: code === 0 ? 1 : code, ok: false, shutdown }],
     };
   }
   const delay = backoffDelay(spec.backoff, step, random());

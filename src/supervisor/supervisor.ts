@@ -12,6 +12,7 @@ import { Level, type Logger } from '../log';
 import { isSystemError, systemErrorReason, type ChildExit, type NativeBinding, type SpawnSpec } from '../native/binding';
 import type { SignalCapture } from '../signals/capture';
 import { signalName, signalNumber } from '../signals/table';
+import { signalDescendants } from '../init/descendants';
 import { allDown, blocked, startable, stoppable } from './container';
 import { colourFor, formatLines, LineSplitter, writeLines, type LineFormat, type Stream } from './log-lines';
 import { readEnvFiles, type ServiceSpec, type SupervisorSpec } from './model';
@@ -25,12 +26,17 @@ const SIGINT = signalNumber('SIGINT') as number;
 const SIGCHLD = signalNumber('SIGCHLD') as number;
 const SIGHUP = signalNumber('SIGHUP') as number;
 const SIGKILL = 9;
+const SIGCONT = signalNumber('SIGCONT') as number;
+/** How long what services leave behind gets between SIGTERM and SIGKILL at the end. */
+const LEFTOVER_GRACE_MS = 1000;
 
 interface Runtime {
   timers: Map<string, NodeJS.Timeout>;
   unwatch: Array<() => void>;
   /** Log pipes still open (stdout, stderr). */
   openStreams: number;
+  /** Print what a still-open pipe holds without its newline (when tinit must exit). */
+  flushers: Set<() => void>;
   logWatchers: Array<(line: string) => void>;
 }
 
@@ -47,6 +53,8 @@ export class Supervisor {
   private readonly devNull: number;
   private readonly native: NativeBinding;
 
+  /** New definitions from a reload, used from the next spawn on. */
+  private readonly pending = new Map<string, ServiceSpec>();
   /** Services removed by a reload, dropped from the tables once they are down. */
   private readonly leaving = new Set<string>();
 
@@ -61,14 +69,15 @@ export class Supervisor {
     this.native = capture.native;
     spec.services.forEach((s) => this.add(s));
     const width = Math.max(5, ...spec.services.map((s) => s.name.length));
-    this.format = { format: spec.logFormat, colour: isatty(1) && process.env.NO_COLOR === undefined && boot.childEnv.NO_COLOR === undefined, width };
+    const noColour = boot.childEnv.NO_COLOR !== undefined;
+    this.format = { format: spec.logFormat, colour: { stdout: isatty(1) && !noColour, stderr: isatty(2) && !noColour }, width };
     this.devNull = fs.openSync('/dev/null', 'r+');
   }
 
   private add(s: ServiceSpec): void {
     this.specs.set(s.name, s);
     this.states.set(s.name, initialState());
-    this.runtime.set(s.name, { timers: new Map(), unwatch: [], openStreams: 0, logWatchers: [] });
+    this.runtime.set(s.name, { timers: new Map(), unwatch: [], openStreams: 0, flushers: new Set(), logWatchers: [] });
     this.colours.set(s.name, colourFor(this.colours.size));
   }
 
@@ -92,9 +101,10 @@ export class Supervisor {
           this.owners.delete(exit.pid);
           owner(exit);
         } else {
-          this.log.debug(`Reaped zombie process with pid=${exit.pid}`);
+          this.say(Level.Debug, `Reaped zombie process with pid=${exit.pid}`);
         }
       }
+      if (this.leftovers === 'waiting') this.maybeFinish();
       return;
     }
     if (signo === SIGTERM || signo === SIGINT) {
@@ -137,10 +147,17 @@ export class Supervisor {
     this.say(Level.Info, `SIGHUP: config reloaded; ${what.length ? what.join('; ') : 'no service changed'}`);
     for (const s of plan.added) this.add(s);
     for (const s of plan.changed) {
-      this.specs.set(s.name, s);
       const state = this.states.get(s.name) as ServiceState;
-      // Running (or due to run again): run the new definition; a service that ended stays so.
-      if (state.pid !== null || state.phase === 'backoff' || state.phase === 'cooldown') this.dispatch(s.name, { type: 'restart' });
+      if (state.pid !== null) {
+        // The old process stops as the old definition says; the new one takes over at the spawn.
+        this.pending.set(s.name, s);
+        this.dispatch(s.name, { type: 'restart' });
+      } else {
+        this.specs.set(s.name, s);
+        // Ended, failed or waiting to run again: run the new definition (a first start waits for
+        // its dependencies as usual).
+        if (state.lastExit !== null || state.phase === 'backoff' || state.phase === 'cooldown') this.dispatch(s.name, { type: 'restart' });
+      }
     }
     for (const name of plan.removed) {
       this.leaving.add(name);
@@ -163,9 +180,15 @@ export class Supervisor {
     const rt = this.runtime.get(name) as Runtime;
     const spec = this.specs.get(name) as ServiceSpec;
     switch (effect.type) {
-      case 'spawn':
-        this.spawn(spec);
+      case 'spawn': {
+        const next = this.pending.get(name);
+        if (next) {
+          this.pending.delete(name);
+          this.specs.set(name, next);
+        }
+        this.spawn(next ?? spec);
         return;
+      }
       case 'signal': {
         const pid = this.states.get(name)?.pid;
         if (pid) this.native.kill(-pid, effect.signo);
@@ -224,7 +247,9 @@ export class Supervisor {
   /** The sd_notify socket, opened for the first service that asks for it. */
   private notifyAddress(): string {
     if (this.notifySocket === null) {
-      this.notifySocket = this.native.startNotifySocket(`tinit-${process.pid}-notify`, (sender, text) => this.onNotify(sender, text));
+      // Abstract names are per network namespace, which pods share: make it unique.
+      const unique = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+      this.notifySocket = this.native.startNotifySocket(`tinit-notify-${unique}`, (sender, text) => this.onNotify(sender, text));
     }
     return this.notifySocket;
   }
@@ -279,6 +304,9 @@ export class Supervisor {
       const { uid, gid } = resolveCredentials(spec.user, spec.group);
       // Supplementary groups go first (root's would otherwise stay), then gid, then uid.
       Object.assign(s, { uid, gid, groups: [gid] });
+    } else if (spec.group !== null) {
+      const { gid } = resolveCredentials(String(process.getuid?.() ?? 0), spec.group);
+      Object.assign(s, { gid, groups: [gid] });
     }
     return s;
   }
@@ -296,7 +324,9 @@ export class Supervisor {
       pid = this.native.spawn(s);
     } catch (err) {
       for (const fd of [outR, outW, errR, errW, ...(notify ?? [])]) fs.closeSync(fd);
-      const message = isSystemError(err) ? `${err.syscall} ${spec.argv[0]}: ${systemErrorReason(err)}` : (err as Error).message;
+      const message = isSystemError(err)
+        ? `${err.syscall} ${err.path ?? spec.argv[0]}: ${systemErrorReason(err)}`
+        : (err as Error).message;
       const code = isSystemError(err) && err.syscall === 'execve' ? execFailureCode(err.code) : 1;
       this.dispatch(name, { type: 'spawn-failed', message, code, at: Date.now() });
       return;
@@ -321,11 +351,16 @@ export class Supervisor {
     };
     rt.openStreams++;
     const socket = new net.Socket({ fd, readable: true, writable: false });
+    const flush = () => {
+      const last = splitter.end();
+      if (last) emit([last]);
+    };
+    rt.flushers.add(flush);
     socket.on('data', (chunk: Buffer) => emit(splitter.push(chunk)));
     socket.on('error', () => undefined);
     socket.on('close', () => {
-      const last = splitter.end();
-      if (last) emit([last]);
+      rt.flushers.delete(flush);
+      flush();
       rt.openStreams--;
       this.maybeFinish();
     });
@@ -397,7 +432,10 @@ export class Supervisor {
         this.shutdown(code);
         return;
       }
-      for (const name of startable(this.specs, this.states)) this.dispatch(name, { type: 'start' });
+      // Each dispatch may start others (a nested reconsider): ask afresh every time.
+      for (let next = startable(this.specs, this.states)[0]; next !== undefined && this.phase === 'running'; next = startable(this.specs, this.states)[0]) {
+        this.dispatch(next, { type: 'start' });
+      }
     }
     if (this.phase === 'stopping') {
       for (const name of stoppable(this.specs, this.states)) this.dispatch(name, { type: 'stop' });
@@ -429,10 +467,32 @@ export class Supervisor {
   /** Ends tinit once every service is down and its pipes have delivered their last lines
    * (called again by each pipe's close); a service's children may hold a pipe open, so that
    * wait is capped at half a second. */
+  private leftovers: 'unchecked' | 'waiting' | 'done' = 'unchecked';
+
   private maybeFinish(): void {
     if (this.phase === 'done' || !allDown(this.states)) return;
     if (this.phase === 'running') this.phase = 'stopping'; // nothing left to run
     clearTimeout(this.deadline);
+    // What the services left behind (background children, daemons) gets SIGTERM and a second,
+    // then SIGKILL: when tinit is not PID 1 nobody else would ever stop them.
+    if (this.leftovers === 'unchecked') {
+      this.leftovers = 'done';
+      if (signalDescendants(this.native, SIGTERM) > 0) {
+        signalDescendants(this.native, SIGCONT);
+        this.say(Level.Info, 'services are down; stopping what they left behind');
+        this.leftovers = 'waiting';
+        this.leftoverTimer = setTimeout(() => {
+          signalDescendants(this.native, SIGKILL);
+          this.leftovers = 'done';
+          this.maybeFinish();
+        }, LEFTOVER_GRACE_MS);
+      }
+    }
+    if (this.leftovers === 'waiting') {
+      if (this.native.childrenRemain()) return; // the next SIGCHLD looks again
+      clearTimeout(this.leftoverTimer);
+      this.leftovers = 'done';
+    }
     const open = [...this.runtime.values()].some((r) => r.openStreams > 0);
     if (!open) {
       clearTimeout(this.pipeWait);
@@ -442,11 +502,19 @@ export class Supervisor {
     }
   }
 
+  private leftoverTimer: NodeJS.Timeout | undefined;
+
   private finish(): void {
     this.phase = 'done';
+    // A service's children may still hold its pipes: what they hold without a newline is printed.
+    for (const rt of this.runtime.values()) for (const flush of rt.flushers) flush();
     const main = [...this.specs.values()].find((s) => s.main);
     const mainExit = main ? this.states.get(main.name)?.lastExit : null;
-    const code = this.exitCode ?? mainExit?.code ?? this.firstFailure ?? 0;
+    // The main service's (or the shutting-down service's) code, unless that is 0 and some
+    // service failed: a failure is never hidden behind a 0.
+    const primary = this.exitCode ?? mainExit?.code ?? null;
+    const failure = this.firstFailure ?? [...this.states.values()].find((st) => st.lastExit && !st.lastExit.ok)?.lastExit?.code ?? null;
+    const code = primary !== null && primary !== 0 ? primary : (failure ?? primary ?? 0);
     this.say(Level.Info, `all services are down; exiting with ${code}`);
     this.native.exitNow(code);
   }

@@ -176,7 +176,7 @@ describe('tinit run', () => {
       'exited (code 3); restarting in 100 ms',
       'exited (code 3); restarting in 200 ms',
       'exited (code 3); restarting in 400 ms',
-      'exited (code 3); 4 restarts within 60000 ms: crash loop; giving up',
+      'exited (code 3); 4 failed runs within 60000 ms: crash loop; giving up',
     ]);
     // Never a silent 0 after a failure.
     expect(r.code).toBe(3);
@@ -205,7 +205,8 @@ describe('tinit run', () => {
     await r.waitFor('api   | up');
     process.kill(r.child.pid as number, 'SIGTERM');
     const done = await r.finished;
-    const order = done.stderr.split('\n').filter((l) => /(stopping|stopped|SIGKILL)/.test(l)).map((l) => l.replace(/^tinit +\| /, ''));
+    // (api's own `sleep 1`, orphaned by its SIGKILL, may be left over and stopped at the end.)
+    const order = done.stderr.split('\n').filter((l) => /(stopping|stopped|SIGKILL)/.test(l) && !/left behind/.test(l)).map((l) => l.replace(/^tinit +\| /, ''));
     expect(order).toEqual([
       'SIGTERM: stopping every service in order',
       'api: stopping',
@@ -277,7 +278,53 @@ describe('tinit run', () => {
   });
 });
 
+describe('tinit run: edges', () => {
+  it('reports a service that cannot start once, naming what failed, and starts the others once', async () => {
+    const file = configFile(
+      'services:\n  b: {command: "exec sleep 30"}\n  a: {command: ["/nonexistent/prog"]}\n  d: {command: "true", working_dir: /nonexistent}\n  c: {command: "true"}\n',
+    );
+    const r = start(TINIT, ['run', '-f', file], { timeoutMs: 15_000 });
+    await r.waitFor('c: exited', 'stderr');
+    process.kill(r.child.pid as number, 'SIGTERM');
+    const done = await r.finished;
+    expect(about(done.stderr, 'a').filter((l) => l.startsWith('could not start'))).toEqual(['could not start: execve /nonexistent/prog: no such file or directory']);
+    expect(about(done.stderr, 'd').filter((l) => l.startsWith('could not start'))).toEqual(['could not start: chdir /nonexistent: no such file or directory']);
+    expect(about(done.stderr, 'c').filter((l) => l.startsWith('started'))).toHaveLength(1);
+    expect(done.code).toBe(127);
+  });
+
+  it('stops what services leave behind, and prints a last partial line a child still holds', async () => {
+    const file = configFile('services:\n  a: {command: "sleep 1000 & printf \'partial, no newline\'; exit 0", type: oneshot}\n');
+    const r = await run(TINIT, ['run', '-f', file], { timeoutMs: 15_000 });
+    expect(r.stdout).toBe('a     | partial, no newline\n');
+    expect(r.stderr).toMatch(/stopping what they left behind/);
+    expect(r.code).toBe(0);
+  });
+
+  it('does not hide a failure behind a main service that exits 0', async () => {
+    const file = configFile('services:\n  bad: {command: "exit 5", type: oneshot}\n  job: {command: "sleep 0.3", main: true}\n');
+    const r = await run(TINIT, ['run', '-f', file], { timeoutMs: 15_000 });
+    expect(r.code).toBe(5);
+  });
+});
+
 describe('tinit run: SIGHUP', () => {
+  it('restarts a failed service whose definition changed, and stops the old process its own way', async () => {
+    const file = configFile(
+      'services:\n  old:\n    command: ["sh", "-c", "trap \\"echo old got QUIT; exit 0\\" QUIT; trap \\"\\" TERM; echo old up; while :; do sleep 1 & wait; done"]\n    stop_signal: SIGQUIT\n  broken: {command: "exit 3"}\n',
+    );
+    const r = start(TINIT, ['run', '-f', file], { timeoutMs: 20_000 });
+    await r.waitFor(/old +\| old up/);
+    await r.waitFor('broken: exited (code 3)', 'stderr');
+    fs.writeFileSync(file, 'services:\n  old: {command: "echo new up; exec sleep 30"}\n  broken: {command: "echo fixed; exec sleep 30"}\n');
+    process.kill(r.child.pid as number, 'SIGHUP');
+    await r.waitFor('old got QUIT');
+    await r.waitFor(/old +\| new up/);
+    await r.waitFor(/broken +\| fixed/);
+    process.kill(r.child.pid as number, 'SIGTERM');
+    await r.finished;
+  });
+
   it('reloads: restarts what changed, starts what is new, stops what is gone, leaves the rest', async () => {
     const file = configFile(
       'services:\n  a: {command: "echo a-v1; exec sleep 30"}\n  b: {command: "echo b-v1; exec sleep 30"}\n  same: {command: "echo same; exec sleep 30"}\n',

@@ -31,7 +31,7 @@ describe('config errors', () => {
     ['no services', 'services: {}\n', [':1: services: must name at least one service']],
     ['a bad service name', 'services:\n  "web app":\n    command: x\n', [':3: services.web app: unknown key']],
     ['a wrong type', 'services:\n  web:\n    command: x\n    main: "yes"\n', [':4: services.web.main: must be true or false (got "yes")']],
-    ['a bad condition', 'services:\n  a: {command: x}\n  b:\n    command: y\n    depends_on: {a: {condition: up}}\n', [':5: services.b.depends_on.a.condition: must be one of started, ready, healthy, completed_successfully (got "up")']],
+    ['a bad condition', 'services:\n  a: {command: x}\n  b:\n    command: y\n    depends_on: {a: {condition: up}}\n', [':5: services.b.depends_on.a.condition: must be one of started, ready, healthy, completed_successfully, service_started, service_healthy, service_completed_successfully (got "up")']],
     ['an unknown dependency', 'services:\n  a:\n    command: x\n    depends_on: [ghost]\n', [':4: services.a.depends_on.ghost: names no service (services are a)']],
     ['a self dependency', 'services:\n  a:\n    command: x\n    depends_on: [a]\n', [':4: services.a.depends_on.a: a service cannot depend on itself']],
     ['a cycle', 'services:\n  a: {command: x, depends_on: [b]}\n  b: {command: y, depends_on: [c]}\n  c: {command: z, depends_on: [a]}\n', [':2: services: dependency cycle: a -> b -> c -> a']],
@@ -45,10 +45,33 @@ describe('config errors', () => {
     ['a healthcheck with no test', 'services:\n  a:\n    command: x\n    healthcheck: {interval: 5s}\n', [':4: services.a.healthcheck: needs exactly one of test, tcp, http, file (got none)']],
     ['an unknown stop signal', 'services:\n  a: {command: x, stop_signal: SIGNOPE}\n', [":2: services.a.stop_signal: 'SIGNOPE' is not a signal (a name such as SIGTERM or TERM, or a number 1-31 or 34-64)"]],
     ['forward_signals naming no service', 'services:\n  a: {command: x}\nforward_signals: [a, b]\n', [':3: forward_signals.1: names no service (services are a)']],
+    ['a bad log pattern', 'services:\n  a:\n    command: x\n    readiness: {log: "([unclosed"}\n', [':4: services.a.readiness.log: is not a regular expression (/([unclosed/: Unterminated character class)']],
+    ['a port out of range', 'services:\n  a:\n    command: x\n    readiness: {tcp: "127.0.0.1:99999"}\n', [':4: services.a.readiness.tcp: port must be from 1 to 65535 (got 99999)']],
+    ['a bad URL', 'services:\n  a:\n    command: x\n    healthcheck: {http: "http://"}\n', [':4: services.a.healthcheck.http: is not a URL (got "http://")']],
+    ['a duration too long for a timer', 'services:\n  a: {command: x, stop_grace_period: 600h}\n', [":2: services.a.stop_grace_period: '600h' is too long (at most 596h, about 24 days)"]],
+    ['a oneshot with on_exit restart', 'services:\n  a: {command: x, type: oneshot, on_exit: restart}\n', [':2: services.a.on_exit: a oneshot runs to completion; on_exit restart would run it forever']],
     ['broken YAML', 'services:\n  a: {command: x\n', [':3: Flow map in block collection must be sufficiently indented and end with a }']],
     ['a duplicate key', 'services:\n  a: {command: x}\n  a: {command: y}\n', [':3: Map keys must be unique']],
   ])('%s', (_name, yaml, expected) => {
     expect(problemsOf(yaml)).toEqual(expected);
+  });
+
+  it('reports a cycle alongside other mistakes', () => {
+    const problems = problemsOf('services:\n  a: {command: x, depends_on: [b]}\n  b: {command: y, depends_on: [a, zzz]}\n');
+    expect(problems).toEqual([':3: services.b.depends_on.zzz: names no service (services are a, b)', ':2: services: dependency cycle: a -> b -> a']);
+  });
+
+  it('accepts compose spellings: service_healthy conditions, CMD healthchecks, merge keys', () => {
+    const file = path.join(dir, 'compose.yaml');
+    fs.writeFileSync(
+      file,
+      'x-common: &common {restart: always}\nservices:\n  db:\n    <<: *common\n    command: x\n    healthcheck: {test: ["CMD", "true"]}\n  web:\n    command: y\n    depends_on: {db: {condition: service_healthy}}\n',
+    );
+    expect(() => loadConfig(file)).toThrow(/x-common: unknown key/);
+    fs.writeFileSync(file, 'services:\n  db:\n    <<: {restart: always}\n    command: x\n    healthcheck: {test: ["CMD", "true"]}\n  web:\n    command: y\n    depends_on: {db: {condition: service_healthy}}\n');
+    const config = loadConfig(file);
+    expect(config.services.db?.restart).toBe('always');
+    expect(startLayers(dependenciesOf(config))).toEqual([['db'], ['web']]);
   });
 
   it('reports several mistakes at once', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatLines, LineSplitter, MAX_LINE } from '../../src/supervisor/log-lines';
 
 const text = (lines: Buffer[]) => lines.map(String);
+const plain = { stdout: false, stderr: false };
 
 describe('LineSplitter', () => {
   it('keeps partial lines until their newline', () => {
@@ -13,29 +14,45 @@ describe('LineSplitter', () => {
     expect(s.end()).toBeNull();
   });
 
-  it('cuts a line longer than MAX_LINE into pieces', () => {
+  it('cuts a line longer than MAX_LINE into pieces, in one chunk or several', () => {
     const s = new LineSplitter();
-    const lines = s.push(Buffer.alloc(MAX_LINE * 2 + 10, 'a'));
-    expect(lines.map((l) => l.length)).toEqual([MAX_LINE, MAX_LINE]);
+    expect(s.push(Buffer.alloc(MAX_LINE * 2 + 10, 'a')).map((l) => l.length)).toEqual([MAX_LINE, MAX_LINE]);
     expect(s.end()?.length).toBe(10);
+    const t = new LineSplitter();
+    expect(t.push(Buffer.alloc(60_000, 'a'))).toEqual([]);
+    expect(t.push(Buffer.concat([Buffer.alloc(60_000, 'b'), Buffer.from('\n')])).map((l) => l.length)).toEqual([MAX_LINE, 120_000 - MAX_LINE]);
+  });
+
+  it('does not add an empty line when the newline comes right after a cut', () => {
+    const s = new LineSplitter();
+    expect(s.push(Buffer.alloc(MAX_LINE, 'a')).map((l) => l.length)).toEqual([MAX_LINE]);
+    expect(text(s.push(Buffer.from('\nnext\n')))).toEqual(['next']);
+  });
+
+  it('never cuts inside a UTF-8 character', () => {
+    const s = new LineSplitter();
+    const pieces = s.push(Buffer.concat([Buffer.alloc(MAX_LINE - 1, 'a'), Buffer.from('é'), Buffer.from('\n')]));
+    expect(pieces.map((p) => p.length)).toEqual([MAX_LINE - 1, 2]);
+    expect(pieces[1]?.toString()).toBe('é');
   });
 });
 
 describe('formatLines', () => {
   const at = new Date('2026-12-03T12:00:00.000Z');
-  it('prefixes text lines, padded, without colour off a terminal', () => {
-    expect(formatLines('web', 36, 'stdout', [Buffer.from('up'), Buffer.from('{"a":1}')], { format: 'text', colour: false, width: 7 })).toBe(
-      'web     | up\nweb     | {"a":1}\n',
-    );
+  it('prefixes text lines, padded, without colour off a terminal, bytes unchanged', () => {
+    const out = formatLines('web', 36, 'stdout', [Buffer.from('up'), Buffer.from('{"a":1}'), Buffer.from([0xff, 0x41])], { format: 'text', colour: plain, width: 7 });
+    expect(out).toEqual(Buffer.concat([Buffer.from('web     | up\nweb     | {"a":1}\nweb     | '), Buffer.from([0xff, 0x41]), Buffer.from('\n')]));
   });
 
-  it('colours the prefix on a terminal', () => {
-    expect(formatLines('web', 36, 'stdout', [Buffer.from('up')], { format: 'text', colour: true, width: 3 })).toBe('\x1b[36mweb |\x1b[0m up\n');
+  it('colours the prefix where that stream is a terminal', () => {
+    const f = { format: 'text' as const, colour: { stdout: true, stderr: false }, width: 3 };
+    expect(String(formatLines('web', 36, 'stdout', [Buffer.from('up')], f))).toBe('\x1b[36mweb |\x1b[0m up\n');
+    expect(String(formatLines('web', 36, 'stderr', [Buffer.from('up')], f))).toBe('web | up\n');
   });
 
   it('wraps lines as JSON, embedding app JSON without re-escaping it', () => {
-    const out = formatLines('web', 36, 'stderr', [Buffer.from('plain "quoted"'), Buffer.from('{"level":"info","n":1}'), Buffer.from('{broken')], { format: 'json', colour: false, width: 3 }, at);
-    expect(out.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+    const out = formatLines('web', 36, 'stderr', [Buffer.from('plain "quoted"'), Buffer.from('{"level":"info","n":1}'), Buffer.from('{broken')], { format: 'json', colour: plain, width: 3 }, at);
+    expect(String(out).trim().split('\n').map((l) => JSON.parse(l))).toEqual([
       { time: '2026-12-03T12:00:00.000Z', service: 'web', stream: 'stderr', message: 'plain "quoted"' },
       { time: '2026-12-03T12:00:00.000Z', service: 'web', stream: 'stderr', json: { level: 'info', n: 1 } },
       { time: '2026-12-03T12:00:00.000Z', service: 'web', stream: 'stderr', message: '{broken' },

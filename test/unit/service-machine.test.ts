@@ -66,6 +66,8 @@ describe('service transition', () => {
     ['a spawn failure counts as a failed run', { restart: 'on-failure' }, s0, { type: 'spawn-failed', message: 'ENOENT', code: 127, at: 5 }, { phase: 'backoff', lastExit: { code: 127, signal: null, ok: false } }, [{ type: 'timer', name: 'backoff', ms: 100 }]],
     // crash loop
     ['crash loop: give up', { restart: 'always' }, { ...running, failures: [1100, 1200] }, exited(1), { phase: 'failed', failures: [1100, 1200, 2000] }, [{ type: 'unwatch' }, { type: 'cancel-timers' }, { type: 'ended', code: 1, ok: false, shutdown: false }]],
+    ['crash loop of exits 0 is still a failure (code 1)', { restart: 'always' }, { ...running, failures: [1100, 1200] }, exited(0), { phase: 'failed', lastExit: { code: 0, signal: null, ok: false } }, [{ type: 'unwatch' }, { type: 'cancel-timers' }, { type: 'ended', code: 1, ok: false, shutdown: false }]],
+    ['no start for a service that already ran', {}, { ...s0, phase: 'waiting', lastExit: { code: 127, signal: null, ok: false } }, { type: 'start' }, { phase: 'waiting' }, []],
     ['crash loop: shut the container down', { restart: 'always', crashLoop: { maxFailures: 3, windowMs: 60_000, action: 'shutdown', cooldownMs: 0 } }, { ...running, failures: [1100, 1200] }, exited(1), { phase: 'failed' }, [{ type: 'unwatch' }, { type: 'cancel-timers' }, { type: 'ended', code: 1, ok: false, shutdown: true }]],
     ['crash loop: cool down', { restart: 'always', crashLoop: { maxFailures: 3, windowMs: 60_000, action: 'cooldown', cooldownMs: 5000 } }, { ...running, failures: [1100, 1200] }, exited(1), { phase: 'cooldown', failures: [], attempt: 0 }, [{ type: 'unwatch' }, { type: 'cancel-timers' }, { type: 'timer', name: 'cooldown', ms: 5000 }]],
     ['cooldown timer spawns', {}, { ...s0, phase: 'cooldown' }, { type: 'timer', name: 'cooldown' }, { phase: 'cooldown' }, [{ type: 'spawn' }]],
@@ -82,15 +84,17 @@ describe('service transition', () => {
     ['a shutdown during backoff wins over the timer', { restart: 'always' }, { ...s0, phase: 'stopped', shuttingDown: true }, { type: 'timer', name: 'backoff' }, { phase: 'stopped' }, []],
     ['hold: no more restarts, the process keeps running', { restart: 'always' }, running, { type: 'hold' }, { phase: 'running', shuttingDown: true }, []],
     ['hold during backoff: the pending restart is dropped', { restart: 'always' }, { ...s0, phase: 'backoff' }, { type: 'hold' }, { phase: 'stopped', shuttingDown: true }, [{ type: 'cancel-timers' }]],
-    ['held, an unexpected exit is not restarted', { restart: 'always' }, { ...running, shuttingDown: true }, exited(137, 2000, 9), { phase: 'stopped' }, [{ type: 'unwatch' }, { type: 'cancel-timers' }, { type: 'ended', code: 137, ok: false, shutdown: false }]],
+    ['held, an exit (the deadline SIGKILL) is part of the stop, not a failure', { restart: 'always' }, { ...running, shuttingDown: true }, exited(137, 2000, 9), { phase: 'stopped', lastExit: { code: 137, signal: 9, ok: true } }, [{ type: 'unwatch' }, { type: 'cancel-timers' }]],
     // health
     ['healthy', { health }, running, { type: 'health', healthy: true }, { healthy: true }, []],
     ['unhealthy with on_unhealthy restart: stop to restart', { health }, { ...running, healthy: true }, { type: 'health', healthy: false }, { phase: 'stopping', stopReason: 'unhealthy', healthy: false }, [{ type: 'unwatch' }, { type: 'signal', signo: 15 }, { type: 'signal', signo: 18 }, { type: 'timer', name: 'grace', ms: 2000 }]],
     ['unhealthy with report: only noted', { health: { ...health, onUnhealthy: 'report' } }, running, { type: 'health', healthy: false }, { phase: 'running', healthy: false }, []],
-    ['exit after an unhealthy stop: straight back up', { health }, { ...running, phase: 'stopping', stopReason: 'unhealthy' }, exited(143, 2000, 15), { phase: 'backoff', restarts: 1 }, [{ type: 'unwatch' }, { type: 'cancel-timers' }, { type: 'spawn' }]],
+    ['exit after an unhealthy stop: a failed run, restarted with backoff', { health }, { ...running, phase: 'stopping', stopReason: 'unhealthy' }, exited(143, 2000, 15), { phase: 'backoff', restarts: 1, failures: [2000] }, [{ type: 'unwatch' }, { type: 'cancel-timers' }, { type: 'timer', name: 'backoff', ms: 100 }]],
+    ['exit after a restart command: straight back up', {}, { ...running, phase: 'stopping', stopReason: 'restart' }, exited(143, 2000, 15), { phase: 'backoff', restarts: 1 }, [{ type: 'unwatch' }, { type: 'cancel-timers' }, { type: 'spawn' }]],
     // restart command
     ['restart a running service', {}, running, { type: 'restart' }, { phase: 'stopping', stopReason: 'restart' }, [{ type: 'unwatch' }, { type: 'signal', signo: 15 }, { type: 'signal', signo: 18 }, { type: 'timer', name: 'grace', ms: 2000 }]],
     ['restart a failed service', {}, { ...s0, phase: 'failed', failures: [1, 2, 3] }, { type: 'restart' }, { phase: 'failed', failures: [], attempt: 0 }, [{ type: 'cancel-timers' }, { type: 'spawn' }]],
+    ['spawned marks that it ran', {}, s0, { type: 'spawned', pid: 7, at: 5 }, { everRan: true }, []],
     // stray events
     ['an exit with no process is ignored', {}, s0, exited(0), { phase: 'waiting' }, []],
   ])('%s', (_name, over, state, event, expected, effects) => {
