@@ -83,7 +83,7 @@ export class Supervisor {
 
   start(): void {
     this.capture.listen((deliveries) => {
-      for (const d of deliveries) this.onSignal(d.signo);
+      for (const d of deliveries) this.onSignal(d.signo, d.senderPid);
     });
     this.capture.keepAlive(true);
     process.on('uncaughtException', (err) => this.log.fatal(`internal error (continuing): ${err.stack ?? err}`));
@@ -93,7 +93,7 @@ export class Supervisor {
 
   // --- signals and reaping ---
 
-  private onSignal(signo: number): void {
+  private onSignal(signo: number, senderPid: number): void {
     if (signo === SIGCHLD) {
       for (const exit of this.native.reap()) {
         const owner = this.owners.get(exit.pid);
@@ -109,11 +109,12 @@ export class Supervisor {
     }
     if (signo === SIGTERM || signo === SIGINT) {
       if (this.phase === 'stopping') {
-        this.say(Level.Warn, `second ${signalName(signo)}: killing every service now`);
+        this.say(Level.Warn, `second ${signalName(signo)}${senderPid > 0 ? ` (from pid ${senderPid})` : ''}: killing every service now`);
         this.killAll();
         return;
       }
       this.say(Level.Info, `${signalName(signo)}: stopping every service in order`);
+      if (senderPid > 0) this.say(Level.Debug, `${signalName(signo)} came from pid ${senderPid}`);
       this.shutdown(null);
       return;
     }

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { loadNative } from '../../src/native/binding';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const TINIT = path.join(ROOT, 'bin', 'tinit');
@@ -28,10 +29,21 @@ export interface Running {
 
 const live = new Set<ChildProcess>();
 
-/** Kills every process group started by start() that is still running (afterEach). */
+// This test process becomes a child subreaper, so whatever a test leaves behind (an orphaned
+// background sleep, a daemon) comes back here and killAll can end it.
+loadNative().setChildSubreaper(true);
+
+/** Kills everything the tests of this file started and left running (afterEach). */
 export function killAll(): void {
   for (const child of live) killGroup(child);
   live.clear();
+  for (const pid of descendants(process.pid)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
 }
 
 /** Pids of every live descendant of `root` (tinit puts its child in a group of its own). */
