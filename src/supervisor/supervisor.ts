@@ -7,7 +7,6 @@ import * as net from 'net';
 import { isatty } from 'tty';
 import type { BootFacts } from '../boot/wrapper-env';
 import { execFailureCode, statusCode } from '../exit-codes';
-import { execCandidates } from '../init/path-search';
 import { Level, type Logger } from '../log';
 import { isSystemError, systemErrorReason, type ChildExit, type NativeBinding, type SpawnSpec } from '../native/binding';
 import type { SignalCapture } from '../signals/capture';
@@ -15,11 +14,11 @@ import { signalName, signalNumber } from '../signals/table';
 import { signalDescendants } from '../init/descendants';
 import { allDown, blocked, startable, stoppable } from './container';
 import { colourFor, formatLines, LineSplitter, writeLines, type LineFormat, type Stream } from './log-lines';
-import { readEnvFiles, type ServiceSpec, type SupervisorSpec } from './model';
+import type { ServiceSpec, SupervisorSpec } from './model';
 import { planReload } from './reload';
 import { watchHealth, watchReadiness, type CheckContext } from './probes';
 import { initialState, transition, type ServiceEffect, type ServiceEvent, type ServiceState } from './service-machine';
-import { resolveCredentials } from './users';
+import { serviceEnvironment, serviceSpawnSpec } from './service-spawn';
 
 const SIGTERM = signalNumber('SIGTERM') as number;
 const SIGINT = signalNumber('SIGINT') as number;
@@ -272,44 +271,9 @@ export class Supervisor {
     }
   }
 
-  private environment(spec: ServiceSpec): Buffer[] {
-    const overrides = [...readEnvFiles(spec.envFiles), ...spec.environment];
-    if (spec.readiness?.probe.kind === 'notify') overrides.push(['NOTIFY_SOCKET', this.notifyAddress()]);
-    const names = new Set(overrides.map(([k]) => k));
-    const kept = this.boot.childEnvEntries.filter((e) => {
-      const eq = e.indexOf(61);
-      return !names.has(e.subarray(0, eq < 0 ? e.length : eq).toString('latin1'));
-    });
-    const last = new Map(overrides);
-    return [...kept, ...[...last].map(([k, v]) => Buffer.from(`${k}=${v}`))];
-  }
-
   private spawnSpec(spec: ServiceSpec, argv: string[], stdio: [number, number, number]): SpawnSpec {
-    const envp = this.environment(spec);
-    const path = envp.map((e) => e.toString('latin1')).find((e) => e.startsWith('PATH='))?.slice(5);
-    const s: SpawnSpec = {
-      file: argv[0] as string,
-      candidates: execCandidates(argv[0] as string, path),
-      argv,
-      envp,
-      stdio,
-      keepFds: [],
-      newProcessGroup: true,
-      // Not PID 1: if tinit dies, its services must not run on unsupervised.
-      pdeathsig: process.pid === 1 ? 0 : SIGTERM,
-    };
-    if (spec.cwd) s.cwd = spec.cwd;
-    if (spec.umask !== null) s.umask = spec.umask;
-    if (this.boot.nofileSoft !== null) s.nofileSoft = this.boot.nofileSoft;
-    if (spec.user !== null) {
-      const { uid, gid } = resolveCredentials(spec.user, spec.group);
-      // Supplementary groups go first (root's would otherwise stay), then gid, then uid.
-      Object.assign(s, { uid, gid, groups: [gid] });
-    } else if (spec.group !== null) {
-      const { gid } = resolveCredentials(String(process.getuid?.() ?? 0), spec.group);
-      Object.assign(s, { gid, groups: [gid] });
-    }
-    return s;
+    const extra: Array<[string, string]> = spec.readiness?.probe.kind === 'notify' ? [['NOTIFY_SOCKET', this.notifyAddress()]] : [];
+    return serviceSpawnSpec(spec, argv, stdio, serviceEnvironment(this.boot.childEnvEntries, spec, extra), this.boot.nofileSoft);
   }
 
   private spawn(spec: ServiceSpec): void {
