@@ -53,6 +53,7 @@ export function buildProgram(capture: SignalCapture, boot: BootFacts): Command {
         '\nSupervisor:\n' +
         '  tinit run [-f tinit.yaml]         supervise the services of a config file\n' +
         '  tinit validate [-f tinit.yaml]    check a config file and print the start order\n' +
+        '  tinit ctl status|health|start|stop|restart [service]   talk to the running supervisor\n' +
         '\nExit codes: the child\'s own code, or 128+N when signal N killed it; 127 when the program\n' +
         'is not found, 126 when it is not executable, 1 for bad usage or another start failure.',
     )
@@ -78,7 +79,7 @@ export function buildProgram(capture: SignalCapture, boot: BootFacts): Command {
 }
 
 /** Commands selected by the first word; anything else is the program to run as init. */
-const SUBCOMMANDS = new Set(['ps', 'doctor', 'zombies', 'validate']);
+const SUBCOMMANDS = new Set(['ps', 'doctor', 'zombies', 'validate', 'ctl']);
 /** The supervisor is an init too: it keeps the signal capture. */
 const SUPERVISOR_COMMANDS = new Set(['run']);
 
@@ -95,6 +96,7 @@ function buildSubcommandProgram(capture: SignalCapture, env: NodeJS.ProcessEnv):
   };
   extras().addDiagCommands(program, capture, exit);
   extras().addValidateCommand(program, env, exit);
+  extras().addCtlCommand(program, exit);
   return program;
 }
 
@@ -113,7 +115,15 @@ export function runCli(argv: string[], capture: SignalCapture, env: NodeJS.Proce
     if (SUBCOMMANDS.has(argv[0] as string)) {
       // Not an init: Ctrl-C and friends must work as usual.
       capture.release();
-      buildSubcommandProgram(capture, env).parse(argv, { from: 'user' });
+      // parseAsync: `ctl` waits for an answer; the others finish synchronously.
+      buildSubcommandProgram(capture, env)
+        .parseAsync(argv, { from: 'user' })
+        .catch((err: unknown) => {
+          if (err instanceof EarlyExit) process.exit(err.code);
+          if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : EXIT_USAGE);
+          writeFully(2, `[FATAL tinit (${process.pid})] ${(err as Error).stack ?? err}\n`);
+          process.exit(EXIT_USAGE);
+        });
       return;
     }
     buildProgram(capture, boot).parse(argv, { from: 'user' });

@@ -78,7 +78,11 @@ export type ServiceEvent =
    * dependents to stop first. */
   | { type: 'hold' }
   /** Stop and start again (reload, or a control command). */
-  | { type: 'restart' };
+  | { type: 'restart' }
+  /** A control command: stop this service and keep it down (the container goes on). */
+  | { type: 'down' }
+  /** A control command: start this service again after a `down`, a failure or its end. */
+  | { type: 'up' };
 
 export type ServiceEffect =
   | { type: 'spawn' }
@@ -170,6 +174,18 @@ export function transition(spec: ServiceSpec, state: ServiceState, event: Servic
       if (state.phase === 'backoff' || state.phase === 'cooldown') return { state: { ...held, phase: 'stopped' }, effects: [{ type: 'cancel-timers' }] };
       return { state: held, effects: [] };
     }
+
+    case 'down': {
+      if (state.shuttingDown) return same(state);
+      const held: ServiceState = { ...state, shuttingDown: true };
+      if (state.pid !== null && (state.phase === 'starting' || state.phase === 'running')) return stop(spec, held, 'shutdown', 'stopping (asked to)');
+      if (state.phase === 'stopping') return { state: { ...held, stopReason: 'shutdown' }, effects: [] };
+      return { state: { ...held, phase: 'stopped' }, effects: [{ type: 'cancel-timers' }] };
+    }
+
+    case 'up':
+      if (state.pid !== null || state.phase === 'stopping') return same(state);
+      return { state: { ...state, shuttingDown: false, attempt: 0, failures: [] }, effects: [{ type: 'cancel-timers' }, { type: 'spawn' }] };
 
     case 'restart':
       if (state.pid !== null && (state.phase === 'starting' || state.phase === 'running')) return stop(spec, state, 'restart', 'restarting');

@@ -13,6 +13,7 @@ import type { SignalCapture } from '../signals/capture';
 import { signalName, signalNumber } from '../signals/table';
 import { signalDescendants } from '../init/descendants';
 import { allDown, blocked, startable, stoppable } from './container';
+import { serveControl, type ControlAnswer, type ControlRequest, type ServiceStatus } from './control';
 import { colourFor, formatLines, LineSplitter, writeLines, type LineFormat, type Stream } from './log-lines';
 import type { ServiceSpec, SupervisorSpec } from './model';
 import { planReload } from './reload';
@@ -80,7 +81,46 @@ export class Supervisor {
     this.colours.set(s.name, colourFor(this.colours.size));
   }
 
+  /** Services a control command took down: they stay down, and the container goes on. */
+  private readonly held = new Set<string>();
+
+  private control(request: ControlRequest): ControlAnswer {
+    if (request.cmd === 'status') return { ok: true, services: this.statuses() };
+    if (request.cmd === 'health') {
+      const problems = this.statuses()
+        .filter((s) => this.specs.get(s.name)?.type === 'longrun' && !this.held.has(s.name))
+        .flatMap((s) => (s.phase !== 'running' ? [`${s.name} is ${s.phase}`] : s.healthy === false ? [`${s.name} is unhealthy`] : []));
+      return { ok: true, healthy: problems.length === 0 && this.phase === 'running', problems };
+    }
+    if (!this.specs.has(request.service)) return { ok: false, error: `no service named ${request.service} (services are ${[...this.specs.keys()].join(', ')})` };
+    if (this.phase !== 'running') return { ok: false, error: 'tinit is shutting down' };
+    if (request.cmd === 'stop') {
+      this.held.add(request.service);
+      this.dispatch(request.service, { type: 'down' });
+    } else {
+      this.held.delete(request.service);
+      this.dispatch(request.service, { type: request.cmd === 'start' ? 'up' : 'restart' });
+    }
+    return { ok: true, services: this.statuses().filter((s) => s.name === request.service) };
+  }
+
+  private statuses(): ServiceStatus[] {
+    return [...this.states].map(([name, st]) => ({
+      name,
+      phase: st.phase,
+      pid: st.pid,
+      ready: st.ready,
+      healthy: st.healthy,
+      restarts: st.restarts,
+      lastExit: st.lastExit,
+    }));
+  }
+
   start(): void {
+    serveControl(
+      (request) => this.control(request),
+      (err) => this.say(Level.Warn, `no control socket (${(err as NodeJS.ErrnoException).code ?? err.message}): another tinit run serves this PID namespace; tinit ctl reaches that one`),
+    );
     this.capture.listen((deliveries) => {
       for (const d of deliveries) this.onSignal(d.signo, d.senderPid);
     });
@@ -436,6 +476,8 @@ export class Supervisor {
 
   private maybeFinish(): void {
     if (this.phase === 'done' || !allDown(this.states)) return;
+    // Everything down because someone asked (tinit ctl stop): wait for a start, not an exit.
+    if (this.phase === 'running' && [...this.held].some((name) => this.states.get(name)?.phase === 'stopped')) return;
     if (this.phase === 'running') this.phase = 'stopping'; // nothing left to run
     clearTimeout(this.deadline);
     // What the services left behind (background children, daemons) gets SIGTERM and a second,

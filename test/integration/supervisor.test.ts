@@ -349,3 +349,40 @@ describe('tinit run: SIGHUP', () => {
     expect(done.stderr).toMatch(/c: stopped/);
   });
 });
+
+describe('tinit ctl', () => {
+  it('shows status, stops and starts a service while the container goes on, and answers health', async () => {
+    const flag = path.join(dir, `ctl-healthy-${n}`);
+    fs.writeFileSync(flag, '');
+    const file = configFile(
+      `services:\n  web: {command: "exec sleep 30", healthcheck: {file: ${flag}, interval: 100ms, retries: 1, on_unhealthy: report}}\n  job: {command: "exit 0", type: oneshot}\n`,
+    );
+    const r = start(TINIT, ['run', '-f', file], { timeoutMs: 30_000 });
+    await r.waitFor('web: healthy', 'stderr');
+    const ctl = async (...args: string[]) => run(TINIT, ['ctl', ...args]);
+    const status = JSON.parse((await ctl('status', '--json')).stdout);
+    expect(status.services.map((s: { name: string; phase: string }) => [s.name, s.phase])).toEqual([['web', 'running'], ['job', 'exited']]);
+    expect((await ctl('health')).code).toBe(0);
+    // Down on request: the container stays, and health leaves it out.
+    expect((await ctl('stop', 'web')).code).toBe(0);
+    await r.waitFor('web: stopped', 'stderr');
+    expect(r.child.exitCode).toBeNull();
+    expect((await ctl('health')).stdout).toBe('healthy\n');
+    expect((await ctl('start', 'web')).code).toBe(0);
+    await r.waitFor(/web: started \(pid \d+\)[^]*web: started \(pid \d+\)/, 'stderr');
+    // Unhealthy: exit 1, saying why.
+    fs.unlinkSync(flag);
+    await r.waitFor('web: unhealthy', 'stderr');
+    const sick = await ctl('health');
+    expect([sick.code, sick.stdout]).toEqual([1, 'unhealthy: web is unhealthy\n']);
+    expect((await ctl('restart', 'nope')).stderr).toMatch(/no service named nope \(services are web, job\)/);
+    process.kill(r.child.pid as number, 'SIGTERM');
+    await r.finished;
+  });
+
+  it('says so when no tinit run supervises this PID namespace', async () => {
+    const r = await run('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', TINIT, 'ctl', 'status']);
+    expect(r.stderr).toBe('tinit: ctl: no tinit run is supervising in this PID namespace\n');
+    expect(r.code).toBe(1);
+  });
+});

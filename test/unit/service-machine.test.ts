@@ -95,6 +95,11 @@ describe('service transition', () => {
     ['restart a running service', {}, running, { type: 'restart' }, { phase: 'stopping', stopReason: 'restart' }, [{ type: 'unwatch' }, { type: 'signal', signo: 15 }, { type: 'signal', signo: 18 }, { type: 'timer', name: 'grace', ms: 2000 }]],
     ['restart a failed service', {}, { ...s0, phase: 'failed', failures: [1, 2, 3] }, { type: 'restart' }, { phase: 'failed', failures: [], attempt: 0 }, [{ type: 'cancel-timers' }, { type: 'spawn' }]],
     ['spawned marks that it ran', {}, s0, { type: 'spawned', pid: 7, at: 5 }, { everRan: true }, []],
+    // control commands
+    ['down: stopped and kept down', { restart: 'always' }, running, { type: 'down' }, { phase: 'stopping', shuttingDown: true, stopReason: 'shutdown' }, [{ type: 'unwatch' }, { type: 'signal', signo: 15 }, { type: 'signal', signo: 18 }, { type: 'timer', name: 'grace', ms: 2000 }]],
+    ['down during backoff: no restart', { restart: 'always' }, { ...s0, phase: 'backoff' }, { type: 'down' }, { phase: 'stopped', shuttingDown: true }, [{ type: 'cancel-timers' }]],
+    ['up after down: spawned again, counters cleared', {}, { ...s0, phase: 'stopped', shuttingDown: true, failures: [1], attempt: 3 }, { type: 'up' }, { shuttingDown: false, attempt: 0, failures: [] }, [{ type: 'cancel-timers' }, { type: 'spawn' }]],
+    ['up while running changes nothing', {}, running, { type: 'up' }, { phase: 'running' }, []],
     // stray events
     ['an exit with no process is ignored', {}, s0, exited(0), { phase: 'waiting' }, []],
   ])('%s', (_name, over, state, event, expected, effects) => {
