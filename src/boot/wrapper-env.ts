@@ -8,6 +8,7 @@
 // and it keeps NODE_OPTIONS and friends away from tinit's own Node.
 import * as fs from 'fs';
 import type { NativeBinding } from '../native/binding';
+import { readStat } from '../proc-stat';
 
 /** Fallback only: variables the prologue moved aside, when the environment copy is missing. */
 export const STASHED_PREFIX = 'TINIT_STASHED_';
@@ -24,13 +25,14 @@ export interface BootFacts {
   nofileSoft: number | null;
 }
 
-/** Splits an environ block (NUL-separated) into entries. */
-export function splitEnviron(block: Buffer): Buffer[] {
+/** Splits a NUL-separated block (environ, cmdline) into its strings; an environ has no empty
+ * entries, while an empty argument is an argument (`keepEmpty`). */
+export function splitEnviron(block: Buffer, keepEmpty = false): Buffer[] {
   const entries: Buffer[] = [];
   let start = 0;
   for (let i = 0; i < block.length; i++) {
     if (block[i] === 0) {
-      if (i > start) entries.push(block.subarray(start, i));
+      if (keepEmpty || i > start) entries.push(block.subarray(start, i));
       start = i + 1;
     }
   }
@@ -67,9 +69,8 @@ export function takeEnvironCopy(env: NodeJS.ProcessEnv = process.env): void {
   if (pidText === undefined || !/^\d+$/.test(pidText)) return;
   const pid = Number(pidText);
   // Only a child of ours: a stale variable must never make us kill someone else.
+  if (readStat(pid)?.ppid !== process.pid) return;
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) return;
     environCopy = splitEnviron(fs.readFileSync(`/proc/${pid}/environ`));
   } catch {
     environCopy = null;
@@ -155,23 +156,9 @@ export function inheritedFdsWithoutPrologue(): number[] {
  * not be UTF-8, and process.argv would have replaced invalid bytes. */
 export function rawUserArgs(count: number): Buffer[] | null {
   try {
-    const all = splitEnvironKeepEmpty(fs.readFileSync('/proc/self/cmdline'));
+    const all = splitEnviron(fs.readFileSync('/proc/self/cmdline'), true);
     return all.length >= count ? all.slice(all.length - count) : null;
   } catch {
     return null;
   }
-}
-
-/** Like splitEnviron, but empty arguments are arguments too. */
-function splitEnvironKeepEmpty(block: Buffer): Buffer[] {
-  const parts: Buffer[] = [];
-  let start = 0;
-  for (let i = 0; i < block.length; i++) {
-    if (block[i] === 0) {
-      parts.push(block.subarray(start, i));
-      start = i + 1;
-    }
-  }
-  if (start < block.length) parts.push(block.subarray(start));
-  return parts;
 }

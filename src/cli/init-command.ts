@@ -19,8 +19,8 @@ export interface RawInitFlags {
   verbose: number;
   pdeathsig?: string;
   warnOnReap?: boolean;
-  expect: string[];
-  rewrite: string[];
+  expect?: string[];
+  rewrite?: string[];
   singleChild?: boolean;
   setsid?: boolean;
   pause?: boolean;
@@ -34,7 +34,7 @@ export function envSwitch(env: NodeJS.ProcessEnv, name: string): string | undefi
   return env[`TINIT_${name}`] ?? env[`TINI_${name}`];
 }
 
-const collect = (value: string, list: string[]) => [...list, value];
+const collect = (value: string, list: string[] | undefined) => [...(list ?? []), value];
 
 export function defineInitOptions(command: Command): Command {
   return command
@@ -45,8 +45,8 @@ export function defineInitOptions(command: Command): Command {
     .option('-g, --process-group', "send signals to the child's whole process group (env TINI_KILL_PROCESS_GROUP)")
     .option('-p, --pdeathsig <signal>', "signal tinit gets (and forwards) when its own parent dies (tini's -p)")
     .option('-w, --warn-on-reap', 'log a warning for every orphan reaped')
-    .option('-e, --expect <code>', 'report exit code <code> (0-255) as 0; repeatable', collect, [])
-    .option('-r, --rewrite <s:r>', 'forward signal s as r (1-31; r = 0 drops s); repeatable', collect, [])
+    .option('-e, --expect <code>', 'report exit code <code> (0-255) as 0; repeatable', collect)
+    .option('-r, --rewrite <s:r>', 'forward signal s as r (1-31; r = 0 drops s); repeatable', collect)
     .option('-c, --single-child', 'signals go to the direct child only (turns off --setsid and -g)')
     .option('--setsid', "dumb-init's mode: the child leads a new session, signals go to its group (env DUMB_INIT_SETSID)")
     .option('-P, --pause', 'run no child: reap orphans and exit 0 on SIGTERM or SIGINT (pod infrastructure)')
@@ -90,8 +90,8 @@ export function initOptionsFrom(
     signalAll: Boolean(flags.signalAll) || env.TINIT_SIGNAL_ALL !== undefined,
     parentDeathSignal: flags.pdeathsig !== undefined ? parseSignal(flags.pdeathsig, '-p', rt) : null,
     warnOnReap: Boolean(flags.warnOnReap),
-    remapToZero: flags.expect.map(parseExitCode),
-    rewrites: flags.rewrite.map((r) => parseRewrite(r, rt)),
+    remapToZero: (flags.expect ?? []).map(parseExitCode),
+    rewrites: (flags.rewrite ?? []).map((r) => parseRewrite(r, rt)),
     graceMs: grace !== undefined && grace !== '' ? parseDuration(grace, flags.gracePeriod !== undefined ? '--grace-period' : 'TINIT_GRACE_PERIOD') : null,
     exitReport: report !== undefined && report !== '' ? report : null,
     verbosity: verbosityFrom(flags, env),

@@ -55,7 +55,8 @@ export function buildProgram(capture: SignalCapture, boot: BootFacts): Command {
         '  tinit validate [-f tinit.yaml]    check a config file and print the start order\n' +
         '  tinit ctl status|health|start|stop|restart [service]   talk to the running supervisor\n' +
         '\nExit codes: the child\'s own code, or 128+N when signal N killed it; 127 when the program\n' +
-        'is not found, 126 when it is not executable, 1 for bad usage or another start failure.',
+        'is not found, 126 when it is not executable, 1 for bad usage or another start failure;\n' +
+        '2 for a config file that is not valid (run, validate).',
     )
     .action((name: string | undefined, args: string[], flags: RawInitFlags & { license?: boolean; L?: boolean }) => {
       if (flags.license || flags.L) {
@@ -100,6 +101,14 @@ function buildSubcommandProgram(capture: SignalCapture, env: NodeJS.ProcessEnv):
   return program;
 }
 
+/** How a parse ends when it throws: the code asked for, commander's, or 1 with the stack. */
+function exitAfter(err: unknown): never {
+  if (err instanceof EarlyExit) process.exit(err.code);
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : EXIT_USAGE);
+  writeFully(2, `[FATAL tinit (${process.pid})] ${(err as Error).stack ?? err}\n`);
+  process.exit(EXIT_USAGE);
+}
+
 /** Parses argv and starts the requested job; exits the process when the job cannot start. */
 export function runCli(argv: string[], capture: SignalCapture, env: NodeJS.ProcessEnv = process.env): void {
   try {
@@ -116,21 +125,11 @@ export function runCli(argv: string[], capture: SignalCapture, env: NodeJS.Proce
       // Not an init: Ctrl-C and friends must work as usual.
       capture.release();
       // parseAsync: `ctl` waits for an answer; the others finish synchronously.
-      buildSubcommandProgram(capture, env)
-        .parseAsync(argv, { from: 'user' })
-        .catch((err: unknown) => {
-          if (err instanceof EarlyExit) process.exit(err.code);
-          if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : EXIT_USAGE);
-          writeFully(2, `[FATAL tinit (${process.pid})] ${(err as Error).stack ?? err}\n`);
-          process.exit(EXIT_USAGE);
-        });
+      buildSubcommandProgram(capture, boot.childEnv).parseAsync(argv, { from: 'user' }).catch(exitAfter);
       return;
     }
     buildProgram(capture, boot).parse(argv, { from: 'user' });
   } catch (err) {
-    if (err instanceof EarlyExit) process.exit(err.code);
-    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : EXIT_USAGE);
-    writeFully(2, `[FATAL tinit (${process.pid})] ${(err as Error).stack ?? err}\n`);
-    process.exit(EXIT_USAGE);
+    exitAfter(err);
   }
 }

@@ -5,7 +5,7 @@ import type { NativeBinding } from '../native/binding';
 import { identify, type Identity } from './identify';
 import { commandOf } from './ps';
 import { fdFlags, hasSignal, O_NONBLOCK, readProcessTable, readSignalMasks, type ProcInfo } from './proc';
-import { measureReaping, type ReapResult } from './zombie-factory';
+import { measureReaping, sleepMs, type ReapResult } from './zombie-factory';
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'info';
 
@@ -170,7 +170,7 @@ export function runDoctor(native: NativeBinding, orphans = 20, timeoutMs = 2000)
   const reaping = measureReaping(native, orphans, timeoutMs);
   // Zombies must outlast a tenth of a second to count as left behind.
   const waited = performance.now() - began;
-  if (waited < 100) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100 - waited);
+  if (waited < 100) sleepMs(100 - waited);
   const after = readProcessTable(ticks);
   const checks = [
     checkPid1(init, who),

@@ -1,6 +1,7 @@
 // The process table of this PID namespace, read from /proc only (no ps binary: busybox and
 // distroless images have none). Everything here is a snapshot; processes come and go.
 import * as fs from 'fs';
+import { readStat } from '../proc-stat';
 
 export interface ProcInfo {
   pid: number;
@@ -40,26 +41,21 @@ export function bootTime(): number {
 }
 
 export function readProcess(pid: number, clockTicks: number, booted: number): ProcInfo | undefined {
-  const stat = readText(`/proc/${pid}/stat`);
+  const stat = readStat(pid);
   const status = readText(`/proc/${pid}/status`);
   if (stat === undefined || status === undefined) return undefined;
-  const open = stat.indexOf('(');
-  const close = stat.lastIndexOf(')');
-  const fields = stat.slice(close + 2).split(' ');
-  // proc(5) numbers fields from 1 (pid); after the command, field 3 (state) is index 0.
-  const field = (n: number) => Number(fields[n - 3]);
   const uid = /^Uid:\s+(\d+)/m.exec(status);
   const threads = /^Threads:\s+(\d+)/m.exec(status);
   const cmdline = readText(`/proc/${pid}/cmdline`) ?? '';
   return {
     pid,
-    ppid: field(4),
-    pgid: field(5),
-    sid: field(6),
-    state: fields[0] as string,
+    ppid: stat.ppid,
+    pgid: stat.pgid,
+    sid: stat.sid,
+    state: stat.state,
     uid: uid ? Number(uid[1]) : -1,
-    startTime: booted + field(22) / clockTicks,
-    comm: stat.slice(open + 1, close),
+    startTime: booted + stat.field(22) / clockTicks,
+    comm: stat.comm,
     argv: cmdline === '' ? [] : cmdline.replace(/\0$/, '').split('\0'),
     threads: threads ? Number(threads[1]) : 0,
   };

@@ -1,6 +1,6 @@
 // `tinit zombies`: make orphans and watch who reaps them and how fast; optionally hold zombies
 // under a living parent, the case no init can fix.
-import * as fs from 'fs';
+import { readStat } from '../proc-stat';
 import type { NativeBinding } from '../native/binding';
 import { identify } from './identify';
 import { commandOf } from './ps';
@@ -20,15 +20,9 @@ export interface ReapResult {
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 /** Sleeps the calling thread (a diagnostic command may block; PID 1 never runs this). */
-const sleepMs = (ms: number) => Atomics.wait(pause, 0, 0, ms);
+export const sleepMs = (ms: number) => Atomics.wait(pause, 0, 0, ms);
 
-const state = (pid: number): string | undefined => {
-  try {
-    return /\) (\S)/.exec(fs.readFileSync(`/proc/${pid}/stat`, 'latin1'))?.[1];
-  } catch {
-    return undefined;
-  }
-};
+const state = (pid: number): string | undefined => readStat(pid)?.state;
 
 /** Which process adopts our orphans: one orphan lingers long enough to show its new parent. */
 export function findReaper(native: NativeBinding): ReapResult['reaper'] {

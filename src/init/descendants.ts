@@ -2,6 +2,7 @@
 // /proc is read afresh each time: pids come and go, and only the kernel's view is current.
 import * as fs from 'fs';
 import type { NativeBinding } from '../native/binding';
+import { readStat } from '../proc-stat';
 
 export interface ProcEntry {
   pid: number;
@@ -9,24 +10,12 @@ export interface ProcEntry {
   pgid: number;
 }
 
-/** pid, ppid and pgid of a /proc/<pid>/stat line (the command may contain ') ' itself). */
-export function parseStat(line: string): ProcEntry | undefined {
-  const close = line.lastIndexOf(')');
-  if (close < 0) return undefined;
-  const fields = line.slice(close + 2).split(' ');
-  return { pid: parseInt(line, 10), ppid: Number(fields[1]), pgid: Number(fields[2]) };
-}
-
 function readProcesses(): ProcEntry[] {
   const list: ProcEntry[] = [];
   for (const name of fs.readdirSync('/proc')) {
     if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
-    try {
-      const entry = parseStat(fs.readFileSync(`/proc/${name}/stat`, 'latin1'));
-      if (entry) list.push(entry);
-    } catch {
-      // exited while we looked
-    }
+    const entry = readStat(name); // undefined: exited while we looked
+    if (entry) list.push(entry);
   }
   return list;
 }

@@ -12,6 +12,7 @@ import { isSystemError, systemErrorReason, type ChildExit, type NativeBinding, t
 import type { SignalCapture } from '../signals/capture';
 import { signalName, signalNumber } from '../signals/table';
 import { signalDescendants } from '../init/descendants';
+import { readStat } from '../proc-stat';
 import { allDown, blocked, startable, stoppable } from './container';
 import { serveControl, type ControlAnswer, type ControlRequest, type ServiceStatus } from './control';
 import { colourFor, formatLines, LineSplitter, writeLines, type LineFormat, type Stream } from './log-lines';
@@ -297,13 +298,8 @@ export class Supervisor {
   /** READY=1 from a service's process or one of its group (a wrapper's child, say). */
   private onNotify(sender: number, text: string): void {
     if (!text.split('\n').includes('READY=1')) return;
-    let group = sender;
-    try {
-      const stat = fs.readFileSync(`/proc/${sender}/stat`, 'latin1');
-      group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-    } catch {
-      // the sender is gone already: match its own pid
-    }
+    // A sender that is gone already is matched by its own pid.
+    const group = readStat(sender)?.pgid ?? sender;
     for (const [name, state] of this.states) {
       if (state.pid !== null && (state.pid === sender || state.pid === group) && this.specs.get(name)?.readiness?.probe.kind === 'notify') {
         this.dispatch(name, { type: 'ready' });

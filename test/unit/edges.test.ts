@@ -146,6 +146,7 @@ describe('boot facts from the bin/tinit prologue', () => {
 
   it('splits an environ block byte for byte; the first of duplicate names wins in the view', () => {
     const block = Buffer.concat([Buffer.from('a.b=1\0A=1\0A=2\0'), Buffer.from([0x58, 0x3d, 0xff, 0]), Buffer.from('noequals\0')]);
+    expect(splitEnviron(Buffer.from('a\0\0b\0'), true).map(String)).toEqual(['a', '', 'b']);
     const entries = splitEnviron(block);
     expect(entries.map((e) => e.toString('latin1'))).toEqual(['a.b=1', 'A=1', 'A=2', 'X=\xff', 'noequals']);
     const view = envView(entries);
