@@ -65,7 +65,11 @@ export function runInit(options: InitOptions, capture: SignalCapture, boot: Boot
     // Hand the terminal over: a session leader giving it up makes the kernel send SIGHUP and
     // SIGCONT to the foreground group, tinit's own included; those are not for the child.
     const leader = native.getSessionId(0) === process.pid;
-    if (native.releaseTerminal(0) && leader) ignoreOnce.push(signalNumber('SIGHUP') as number, signalNumber('SIGCONT') as number);
+    const released = native.releaseTerminal(0);
+    if (released && leader) ignoreOnce.push(signalNumber('SIGHUP') as number, signalNumber('SIGCONT') as number);
+    // Only the session leader's TIOCNOTTY frees the terminal (tty_ioctl(4)); otherwise the
+    // session keeps it and the child's TIOCSCTTY fails, as it does under dumb-init.
+    if (released && !leader) log.warn('--setsid: tinit does not lead its session, so the child cannot take the terminal (start tinit with exec)');
   }
 
   let state: InitState;

@@ -185,10 +185,18 @@ describe('--setsid as the session leader of a terminal (dumb-init tty_test)', ()
 
 describe('terminal job control', () => {
   it.each([[[] as string[]], [['--setsid']]])('bash -m has job control under tinit %j', async (flags) => {
-    const r = await run('script', ['-q', '-e', '-c', `${TINIT} -s ${flags.join(' ')} -- bash -m -c 'sleep 0.1 & jobs; wait; echo "flags=$-"'`, '/dev/null']);
+    // exec: tinit must lead the session script makes, or no child can take the terminal.
+    const r = await run('script', ['-q', '-e', '-c', `exec ${TINIT} -s ${flags.join(' ')} -- bash -m -c 'sleep 0.1 & jobs; wait; echo "flags=$-"'`, '/dev/null']);
     expect(r.stdout).toMatch(/flags=\S*m/);
     expect(r.stdout).toMatch(/\[1\]\+\s+Running/);
     expect(r.stdout).not.toMatch(/no job control|cannot set terminal process group/);
+    expect(r.code).toBe(0);
+  });
+
+  it('--setsid says why the child gets no terminal when tinit does not lead its session', async () => {
+    // The trailing command keeps the shell from exec-ing tinit, so the shell leads the session.
+    const r = await run('script', ['-q', '-e', '-c', `${TINIT} -s --setsid -- true; exit $?`, '/dev/null']);
+    expect(r.stdout).toMatch(/does not lead its session/);
     expect(r.code).toBe(0);
   });
 });
