@@ -405,10 +405,32 @@ Napi::Value MakePipe(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// execve(file, argv, envp): replace this process (the single-file build re-executes itself with
+// a clean environment). Node marks fds 0-2 close-on-exec (node-pid1.md §4): they are made
+// inheritable again first, or the new image would start without stdio. Returns only on error.
+Napi::Value Execve(const Napi::CallbackInfo& info) {
+  std::string file;
+  CStringArray argv, envp;
+  if (info.Length() < 3 || !ReadBytes(info[0], &file) || !ReadStrings(info[1], &argv.storage) ||
+      !ReadStrings(info[2], &envp.storage) || argv.storage.empty()) {
+    Napi::TypeError::New(info.Env(), "execve(file, argv, envp): strings or Buffers without NUL bytes, argv not empty").ThrowAsJavaScriptException();
+    return info.Env().Undefined();
+  }
+  argv.Seal();
+  envp.Seal();
+  for (int fd = 0; fd <= 2; fd++) {
+    int flags = fcntl(fd, F_GETFD);
+    if (flags >= 0) fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
+  }
+  execve(file.c_str(), argv.pointers.data(), envp.pointers.data());
+  return ThrowErrno(info.Env(), errno, "execve", file.c_str());
+}
+
 }  // namespace
 
 void RegisterSpawn(Napi::Env env, Napi::Object exports) {
   exports.Set("spawn", Napi::Function::New(env, Spawn));
+  exports.Set("execve", Napi::Function::New(env, Execve));
   exports.Set("makePipe", Napi::Function::New(env, MakePipe));
 }
 

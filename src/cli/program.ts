@@ -30,7 +30,12 @@ class EarlyExit extends Error {
   }
 }
 
-const LICENSE_FILE = path.join(packageRoot, 'LICENSE');
+/** The licence text: a file of the package, or an asset of the single-file build. */
+function licenseText(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (typeof TINIT_SINGLE_FILE !== 'undefined' && TINIT_SINGLE_FILE) return (require('node:sea') as { getAsset(key: string, encoding: string): string }).getAsset('LICENSE', 'utf8');
+  return fs.readFileSync(path.join(packageRoot, 'LICENSE'), 'utf8');
+}
 
 export function buildProgram(capture: SignalCapture, boot: BootFacts): Command {
   const program = defineInitOptions(new Command('tinit'))
@@ -60,7 +65,7 @@ export function buildProgram(capture: SignalCapture, boot: BootFacts): Command {
     )
     .action((name: string | undefined, args: string[], flags: RawInitFlags & { license?: boolean; L?: boolean }) => {
       if (flags.license || flags.L) {
-        writeFully(1, fs.readFileSync(LICENSE_FILE, 'utf8'));
+        writeFully(1, licenseText());
         throw new EarlyExit(0);
       }
       if (name === undefined && !flags.pause) {
@@ -84,8 +89,11 @@ const SUBCOMMANDS = new Set(['ps', 'doctor', 'zombies', 'validate', 'ctl']);
 /** The supervisor is an init too: it keeps the signal capture. */
 const SUPERVISOR_COMMANDS = new Set(['run']);
 
-/** dist/extras.js, a bundle of its own, loaded only for a subcommand (a path esbuild leaves alone). */
+/** dist/extras.js, a bundle of its own, loaded only for a subcommand (a path esbuild leaves
+ * alone). The single file has no files beside it: there the bundler inlines ./extras. */
 function extras(): typeof import('./extras') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (typeof TINIT_SINGLE_FILE !== 'undefined' && TINIT_SINGLE_FILE) return require('./extras') as typeof import('./extras');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(path.join(__dirname, 'extras.js')) as typeof import('./extras');
 }

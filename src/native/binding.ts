@@ -61,6 +61,8 @@ export interface NativeBinding {
   releaseTerminal(fd?: number): boolean;
   /** fork + exec; returns the pid, or throws an errno error naming the failed step. */
   spawn(spec: SpawnSpec): number;
+  /** execve(2) after making fds 0-2 inheritable; returns only by throwing. */
+  execve(file: Bytes, argv: Bytes[], envp: Bytes[]): never;
   /** pipe2(O_CLOEXEC): [readFd, writeFd]. */
   makePipe(): [number, number];
   /** Drains wait4(-1, WNOHANG) until nothing is left to collect. */
@@ -129,6 +131,12 @@ let loaded: NativeBinding | undefined;
 
 export function loadNative(): NativeBinding {
   if (loaded) return loaded;
+  if (typeof TINIT_SINGLE_FILE !== 'undefined' && TINIT_SINGLE_FILE) {
+    // The single file carries the addon as an asset (src/sea/embedded-addon.ts).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loaded = (require('../sea/embedded-addon') as typeof import('../sea/embedded-addon')).loadEmbeddedAddon() as NativeBinding;
+    return loaded;
+  }
   const found = addonCandidates.find((candidate) => fs.existsSync(candidate));
   if (!found) {
     throw new Error(`native addon not built; looked for ${addonCandidates.join(', ')} (run npm install)`);

@@ -1,0 +1,40 @@
+// Entry of the single-file build (npm run build:sea; see src/sea/build.mjs and README "One
+// file for --init-path"). The same init as bin/tinit, with what bin/tinit's shell prologue did
+// before Node started done here instead, as far as it can be:
+// - NODE_OPTIONS, NODE_EXTRA_CA_CERTS and the other variables Node's C++ reads at start-up are
+//   renamed in the binary itself (rename-env.mjs): the container's values never reach this
+//   Node, and children get them untouched;
+// - the few that Node's JavaScript reads before this line runs (NODE_DEBUG would make debug
+//   output go through process.stderr, NODE_CHANNEL_FD opens an IPC channel...) are moved aside
+//   as TINIT_STASHED_* and the file re-executes itself once, clean; wrapper-env.ts puts them
+//   back for children;
+// - a SEA cannot be given --no-warnings: Node's warning printer is removed instead, since it
+//   writes through process.stderr (node-pid1.md §5).
+// Not recoverable here: the open-files soft limit Node raised before any JS ran (children get
+// the raised one unless TINIT_NOFILE_SOFT says otherwise) and inherited fds >= 3 that Node
+// marked close-on-exec (see inheritedFdsWithoutPrologue).
+process.removeAllListeners('warning');
+
+import { takeEnvironCopy } from '../boot/wrapper-env';
+import { writeFully } from '../log';
+import { loadNative } from '../native/binding';
+import { startSignalCapture, type SignalCapture } from '../signals/capture';
+import { JS_READ_VARIABLES, stashedEnvironment } from './stash';
+
+takeEnvironCopy();
+let capture: SignalCapture;
+try {
+  const present = JS_READ_VARIABLES.filter((name) => process.env[name] !== undefined);
+  if (present.length > 0) {
+    const self = process.argv[1] === undefined ? [process.execPath] : [process.argv[1]];
+    loadNative().execve('/proc/self/exe', [...self, ...process.argv.slice(2)], stashedEnvironment(process.env, present));
+  }
+  capture = startSignalCapture();
+} catch (err) {
+  writeFully(2, `tinit: ${(err as Error).message}\n`);
+  process.exit(1);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { runCli } = require('../cli/program') as typeof import('../cli/program');
+runCli(process.argv.slice(2), capture);

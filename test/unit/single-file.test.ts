@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { addonDirectories, failureReason } from '../../src/sea/embedded-addon';
+import { stashedEnvironment } from '../../src/sea/stash';
+// @ts-expect-error: a build script in plain JavaScript, without declarations
+import { renameEnvironmentNames } from '../../scripts/rename-env.mjs';
+
+const rename = renameEnvironmentNames as (b: Buffer, names: string[]) => Record<string, number>;
+
+describe('renaming the start-up variables in the node binary', () => {
+  it.each([
+    ['a C string between NULs', 'x\0NODE_OPTIONS\0y', 'x\0node_options\0y', 1],
+    ['two C strings', '\0NODE_OPTIONS\0NODE_OPTIONS\0', '\0node_options\0node_options\0', 2],
+    ['a snapshot string (length word before it)', 'C\x0c\0\0\0NODE_OPTIONS\0', 'C\x0c\0\0\0NODE_OPTIONS\0', 0],
+    ['the tail of a longer string', '\0not allowed in NODE_OPTIONS\0', '\0not allowed in NODE_OPTIONS\0', 0],
+    ['a longer name it begins', '\0NODE_OPTIONS_X\0', '\0NODE_OPTIONS_X\0', 0],
+    ['JavaScript source text', 'process.env.NODE_OPTIONS)', 'process.env.NODE_OPTIONS)', 0],
+  ])('%s', (_what, before, after, count) => {
+    const binary = Buffer.from(before, 'latin1');
+    expect(rename(binary, ['NODE_OPTIONS'])).toEqual({ NODE_OPTIONS: count });
+    expect(binary.toString('latin1')).toBe(after);
+  });
+});
+
+describe('the single file re-execution', () => {
+  it('moves only the named variables aside, as TINIT_STASHED_*', () => {
+    const env = stashedEnvironment({ NODE_DEBUG: 'net', PATH: '/bin', EMPTY: '' }, ['NODE_DEBUG']);
+    expect(env).toEqual(['TINIT_STASHED_NODE_DEBUG=net', 'PATH=/bin', 'EMPTY=']);
+  });
+});
+
+describe('where the embedded addon is written', () => {
+  it('tries the named directory first, then TMPDIR, then the usual places, once each', () => {
+    expect(addonDirectories({ TINIT_ADDON_DIR: '/scratch', TMPDIR: '/tmp' })).toEqual(['/scratch', '/tmp', '/dev/shm', '/run', '/var/tmp']);
+    expect(addonDirectories({ TMPDIR: 'relative' })).toEqual(['/tmp', '/dev/shm', '/run', '/var/tmp']);
+  });
+
+  it.each([
+    [Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' }), 'read-only'],
+    [Object.assign(new Error('x'), { code: 'EACCES' }), 'not writable'],
+    [Object.assign(new Error('x'), { code: 'ENOENT' }), 'missing'],
+    [Object.assign(new Error('x'), { code: 'ENOSPC' }), 'full'],
+    [new Error('/tmp/tinit-x/tinit.node: failed to map segment from shared object'), 'mounted noexec'],
+  ])('names why a directory failed: %s', (err, reason) => {
+    expect(failureReason(err)).toBe(reason);
+  });
+});
