@@ -125,6 +125,8 @@ export const addonCandidates = [
   path.join(root, 'build', 'Release', 'tinit.node'),
   path.join(root, 'native', 'build', 'Release', 'tinit.node'),
   path.join(root, 'build', 'Debug', 'tinit.node'),
+  // The package's own, when install.mjs found it loads here (npm pack puts it there).
+  path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'tinit.node'),
 ];
 
 let loaded: NativeBinding | undefined;
