@@ -35,9 +35,16 @@ if (!addon) fail('the addon is not built (npm install, or npm run build:cmake)')
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out);
 
+// The commit goes into --version (" - git.<commit>"), which docker info shows as "init version".
+let commit = '';
+try {
+  commit = execFileSync('git', ['rev-parse', '--short=7', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+} catch {
+  // not a git checkout: the version line has no commit
+}
 execFileSync(bin('esbuild'), [
   'src/sea/entry.ts', '--bundle', '--platform=node', '--target=node20', '--format=cjs',
-  `--outfile=${path.join(out, 'entry.js')}`, '--define:TINIT_SINGLE_FILE=true', '--log-level=warning',
+  `--outfile=${path.join(out, 'entry.js')}`, '--define:TINIT_SINGLE_FILE=true', `--define:TINIT_GIT_COMMIT=${JSON.stringify(commit)}`, '--log-level=warning',
 ], { cwd: root, stdio: 'inherit' });
 
 const config = {

@@ -4,3 +4,6 @@
 
 /** True in the single-file build (src/sea): the addon and licence are embedded assets. */
 declare const TINIT_SINGLE_FILE: boolean | undefined;
+
+/** The commit the build was made from (the single-file build records it), for --version. */
+declare const TINIT_GIT_COMMIT: string | undefined;
