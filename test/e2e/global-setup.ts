@@ -112,8 +112,9 @@ export async function setup(): Promise<void> {
   fs.cpSync(path.join(ROOT, 'examples'), contexts, { recursive: true });
   for (const dir of [contexts, path.join(contexts, 'docker')]) fs.copyFileSync(path.join(packDir, tarball), path.join(dir, tarball));
   const args = ['--build-arg', `NODE_IMAGE=${BASE_IMAGE}`];
-  await build([...args, '--build-arg', `TINIT=/app/${tarball}`, '-t', APP_IMAGE, path.join(contexts, 'docker')]);
-  await build([...args, '--build-arg', `TINIT=/srv/examples/${tarball}`, '-t', WEB_MONITOR_IMAGE, '-f', path.join(contexts, 'web-monitor', 'Dockerfile'), contexts]);
+  await build([...args, '--build-arg', `TINIT=./${tarball}`, '-t', APP_IMAGE, path.join(contexts, 'docker')]);
+  await build([...args, '--build-arg', `TINIT=./${tarball}`, '-t', WEB_MONITOR_IMAGE, '-f', path.join(contexts, 'web-monitor', 'Dockerfile'), contexts]);
+  fs.writeFileSync(path.join(STATE, 'tarball'), tarball);
 }
 
 export async function teardown(): Promise<void> {
