@@ -2,19 +2,11 @@
 // gets it as /sbin/docker-init, in an image that has no tinit (and no npm package) of its own.
 import * as fs from 'fs';
 import * as path from 'path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BASE_IMAGE, docker, removeContainer, STATE } from './engine';
-import { exitCode, logsContain, zombies } from './wait';
+import { describe, expect, it } from 'vitest';
+import { BASE_IMAGE, docker, STATE } from './engine';
+import { containerNames, exitCode, logsContain, zombies } from './wait';
 
-const started: string[] = [];
-function name(what: string): string {
-  const n = `tinit-e2e-${what}-${process.pid}`;
-  started.push(n);
-  return n;
-}
-afterEach(async () => {
-  await Promise.all(started.splice(0).map(removeContainer));
-});
+const name = containerNames();
 
 const RUN = ['run', '--network', 'none', '--init'];
 

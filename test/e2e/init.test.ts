@@ -1,19 +1,11 @@
 // tinit as a container's ENTRYPOINT (examples/docker/Dockerfile, installed from the npm
 // tarball): what users see through docker run, stop, kill and top.
 import { spawn } from 'child_process';
-import { afterEach, describe, expect, it } from 'vitest';
-import { APP_IMAGE, docker, removeContainer, SOCKET } from './engine';
-import { exitCode, logsContain, zombies } from './wait';
+import { describe, expect, it } from 'vitest';
+import { APP_IMAGE, docker, SOCKET } from './engine';
+import { containerNames, exitCode, logsContain, zombies } from './wait';
 
-const started: string[] = [];
-function name(what: string): string {
-  const n = `tinit-e2e-${what}-${process.pid}`;
-  started.push(n);
-  return n;
-}
-afterEach(async () => {
-  await Promise.all(started.splice(0).map(removeContainer));
-});
+const name = containerNames();
 
 /** Every container runs without a network: the engine here has none to give. */
 const RUN = ['run', '--network', 'none'];

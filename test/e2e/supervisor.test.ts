@@ -1,17 +1,9 @@
 // tinit run as a container's PID 1: the web + monitor example (examples/web-monitor/Dockerfile).
-import { afterEach, describe, expect, it } from 'vitest';
-import { docker, removeContainer, WEB_MONITOR_IMAGE } from './engine';
-import { exitCode, logsContain } from './wait';
+import { describe, expect, it } from 'vitest';
+import { docker, WEB_MONITOR_IMAGE } from './engine';
+import { containerNames, exitCode, logsContain } from './wait';
 
-const started: string[] = [];
-function name(what: string): string {
-  const n = `tinit-e2e-${what}-${process.pid}`;
-  started.push(n);
-  return n;
-}
-afterEach(async () => {
-  await Promise.all(started.splice(0).map(removeContainer));
-});
+const name = containerNames();
 
 describe('the web + monitor example', () => {
   it('comes up in order, and docker stop stops the monitor, then the web app, exit 0', async () => {

@@ -1,5 +1,19 @@
-// Bounded waits on a container's state, for the end-to-end tests.
-import { docker } from './engine';
+// Containers of a test file, and bounded waits on their state, for the end-to-end tests.
+import { afterEach } from 'vitest';
+import { docker, removeContainer } from './engine';
+
+/** A namer for the test file's containers; each one named is removed after its test. */
+export function containerNames(): (what: string) => string {
+  const started: string[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map(removeContainer));
+  });
+  return (what) => {
+    const name = `tinit-e2e-${what}-${process.pid}`;
+    started.push(name);
+    return name;
+  };
+}
 
 /** The container's stdout and stderr as one text, lines in the order they were written
  * (docker logs keeps the two streams apart; its timestamps put them back in order). */
