@@ -29,6 +29,8 @@ const RUNTIMES = new Set(['node', 'nodejs', 'python', 'python3', 'java', 'ruby',
 export function identify(p: ProcInfo): Identity {
   const argv = p.argv.length > 0 ? p.argv : [p.comm];
   const base = path.basename(argv[0] as string);
+  // dockerd's --init-path can be tinit's single file: tini has one thread, Node several.
+  if (base === 'docker-init' && p.threads > 1) return { kind: 'init', name: 'tinit (docker --init)' };
   if (INITS.has(base)) return { kind: 'init', name: INITS.get(base) as string };
   const scriptArgs = argv.slice(1).filter((a) => !a.startsWith('-'));
   const script = scriptArgs[0] !== undefined ? path.basename(scriptArgs[0]) : '';

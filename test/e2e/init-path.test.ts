@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import { BASE_IMAGE, docker, STATE } from './engine';
+import { APP_IMAGE, BASE_IMAGE, docker, STATE } from './engine';
 import { containerNames, exitCode, logsContain, zombies } from './wait';
 
 const name = containerNames();
@@ -36,6 +36,14 @@ describe('tinit as dockerd --init-path', () => {
     await logsContain(c, 'made');
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await zombies(c)).toEqual([]);
+  });
+
+  it('tinit doctor in the container names it and passes every check', async () => {
+    const r = await docker([...RUN, '--rm', '--entrypoint', 'tinit', APP_IMAGE, 'doctor', '--json']);
+    const report = JSON.parse(r.stdout) as { pid1: { kind: string; name: string }; checks: { id: string; verdict: string }[]; ok: boolean };
+    expect(report.pid1).toMatchObject({ kind: 'init', name: 'tinit (docker --init)' });
+    expect(report.checks.filter((c) => c.verdict !== 'pass')).toEqual([]);
+    expect(r.code).toBe(0);
   });
 
   it('docker stop: 143, promptly', async () => {

@@ -26,6 +26,10 @@ describe('identify', () => {
     expect(identify(proc(argv))).toEqual({ kind, name });
   });
 
+  it("tells tinit's single file as docker-init from tini by its threads", () => {
+    expect(identify({ ...proc(['/sbin/docker-init', '--', 'x']), threads: 7 })).toEqual({ kind: 'init', name: 'tinit (docker --init)' });
+  });
+
   it('falls back to the command name when there is no command line (a zombie)', () => {
     expect(identify(proc([], 'tini'))).toEqual({ kind: 'init', name: 'tini' });
   });
