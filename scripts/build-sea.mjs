@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSingleFileBundle } from './bundle.mjs';
 import { REQUIRED, renameEnvironmentNames } from './rename-env.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,10 +43,7 @@ try {
 } catch {
   // not a git checkout: the version line has no commit
 }
-execFileSync(bin('esbuild'), [
-  'src/sea/entry.ts', '--bundle', '--platform=node', '--target=node20', '--format=cjs',
-  `--outfile=${path.join(out, 'entry.js')}`, '--define:TINIT_SINGLE_FILE=true', `--define:TINIT_GIT_COMMIT=${JSON.stringify(commit)}`, '--log-level=warning',
-], { cwd: root, stdio: 'inherit' });
+await buildSingleFileBundle(path.join(out, 'entry.js'), commit);
 
 const config = {
   main: path.join(out, 'entry.js'),

@@ -5,6 +5,12 @@ import { writeFully } from '../log';
 import type { ChildExit } from '../native/binding';
 import { signalName, type RealtimeRange } from '../signals/table';
 
+/** A monotonic clock in ms. (The global `performance` loads perf_hooks on first use: about a
+ * millisecond at every start.) */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
 export interface ExitReport {
   program: string | null;
   pid: number | null;
@@ -38,7 +44,7 @@ export function buildExitReport(
     childExitStatus: main?.exitCode ?? null,
     signal: main?.signal != null ? signalName(main.signal, rt) : null,
     coreDumped: main?.core ?? false,
-    durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
+    durationMs: Math.round((monotonicMs() - startedAt) * 10) / 10,
     cpu: { userMs: main?.rusage.userMs ?? 0, systemMs: main?.rusage.systemMs ?? 0 },
     maxRssKb: main?.rusage.maxRssKb ?? 0,
     orphansReaped,

@@ -8,7 +8,7 @@ import { isSystemError, systemErrorReason, type ChildExit } from '../native/bind
 import type { SignalCapture } from '../signals/capture';
 import { signalNumber, TTY_SIGNALS } from '../signals/table';
 import { signalDescendants } from './descendants';
-import { buildExitReport, writeExitReport } from './exit-report';
+import { buildExitReport, monotonicMs, writeExitReport } from './exit-report';
 import { transition, type InitEffect, type InitEvent, type InitPolicy, type InitState } from './machine';
 import { mainChildSpec } from './spawn-main';
 
@@ -46,7 +46,7 @@ const NOT_REAPING_WARNING = [
  * exits later, when the machine says so. */
 export function runInit(options: InitOptions, capture: SignalCapture, boot: BootFacts, log: Logger): number | undefined {
   const { native } = capture;
-  const startedAt = performance.now();
+  const startedAt = monotonicMs();
   // A grace period only sees leftovers that come back to tinit: not PID 1, that needs -s.
   const subreaper = options.subreaper || (options.graceMs !== null && options.graceMs > 0);
   try {

@@ -1,5 +1,4 @@
 // Builds the spawn spec for the main child from what the user asked and what boot learned.
-import { isatty } from 'tty';
 import { inheritedFdsWithoutPrologue, rawUserArgs, type BootFacts } from '../boot/wrapper-env';
 import type { NativeBinding, SpawnSpec } from '../native/binding';
 import { execCandidates } from './path-search';
@@ -9,7 +8,8 @@ import { execCandidates } from './path-search';
  * a shell's foreground. From a background job it would steal the shell's terminal.
  */
 export function shouldTakeForeground(native: NativeBinding): boolean {
-  if (!isatty(0)) return false;
+  // tcgetpgrp fails with ENOTTY when fd 0 is no terminal. (tty.isatty would load Node's net
+  // module, milliseconds at every start.)
   try {
     return native.getForegroundGroup(0) === native.getProcessGroup(0);
   } catch {
