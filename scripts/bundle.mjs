@@ -53,4 +53,7 @@ export function buildSingleFileBundle(outfile, commit) {
   });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await buildDist();
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await buildDist();
+  await import('./code-cache.mjs');
+}
