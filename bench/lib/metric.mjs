@@ -29,7 +29,7 @@ export function check(value, limit, { unit = '', higher = false, what = '' } = {
   const met = higher ? value >= limit : value <= limit;
   const f = (x) => `${Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2)}${unit}`;
   const by = higher ? limit - value : value - limit;
-  return { met, detail: met ? `${what}${f(value)} vs limit ${f(limit)}` : `${what}${f(value)} vs limit ${f(limit)}: over by ${f(by)}` };
+  return { met, detail: met ? `${what}${f(value)} vs limit ${f(limit)}` : `${what}${f(value)} vs limit ${f(limit)}: ${higher ? 'short' : 'over'} by ${f(by)}` };
 }
 
 /** Combines several checks: met only if all are. */
