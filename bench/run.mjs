@@ -2,6 +2,7 @@
 // tinit's benchmark: every figure, every init, interleaved, in one run. See bench/README.md.
 // Installs nothing: it checks what the selected figures need and exits 3 with the command that
 // would install what is missing.
+import fs from 'node:fs';
 import { parseArgs, USAGE } from './lib/args.mjs';
 import { checkPrereqs } from './lib/prereq.mjs';
 import { buildFixtures } from './lib/build.mjs';
@@ -10,6 +11,7 @@ import { cleanupAll } from './lib/procs.mjs';
 import { textReport, markdownReport, jsonReport } from './lib/report.mjs';
 import { FIGURES } from './figures/index.mjs';
 
+const render = (format) => ({ text: textReport, markdown: markdownReport, json: jsonReport })[format];
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
 // Whatever ends the run, the processes and temp files it made go with it.
@@ -30,6 +32,11 @@ async function main() {
   let opts;
   try { opts = parseArgs(process.argv.slice(2)); } catch (e) { console.error(`${e.message}\n${USAGE}`); return 2; }
   if (opts.help) { console.log(USAGE); return 0; }
+  if (opts.from) {
+    const saved = JSON.parse(fs.readFileSync(opts.from, 'utf8'));
+    process.stdout.write(`${render(opts.format)(saved.machine, saved.figures, { ...opts, quick: saved.quick })}\n`);
+    return 0;
+  }
   if (opts.list) { for (const f of FIGURES) console.log(`${f.id.padEnd(12)} ${f.describe}`); return 0; }
   const ids = FIGURES.map((f) => f.id);
   const unknown = (opts.only ?? []).filter((x) => !ids.includes(x));
@@ -59,7 +66,7 @@ async function main() {
     log(`${f.id}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
   log(`all figures in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const out = { text: textReport, markdown: markdownReport, json: jsonReport }[opts.format](machine, metrics, opts);
+  const out = render(opts.format)(machine, metrics, opts);
   process.stdout.write(`${out}\n`);
   return metrics.some((m) => m.error) ? 1 : 0;
 }

@@ -85,7 +85,7 @@ export function markdownReport(machine, metrics, opts) {
     `| ${head.join(' | ')} |`,
     `|${head.map(() => '---').join('|')}|`,
     ...body.map((r) => `| ${r.map(esc).join(' | ')} |`),
-    ...notes(metrics).map((l) => (l ? `- ${l.replace(/^\s*-\s*/, '')}` : l)),
+    ...notes(metrics).map((l) => (l.startsWith('  - ') ? `- ${l.slice(4)}` : l)),
   ].join('\n');
 }
 
