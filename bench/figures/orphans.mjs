@@ -13,7 +13,7 @@ export default {
   needs: ['tinit', 'tini', 'dumb-init', 'catatonit', 'unshare'],
   async run({ quick, log }) {
     const n = quick ? 1000 : 5000;
-    const reps = quick ? 1 : 5;
+    const reps = quick ? 1 : 7;
     const zero = sampleMap(ALL_INITS), drain = sampleMap(ALL_INITS);
     const left = Object.fromEntries(ALL_INITS.map((x) => [x, 0]));
     for (let rep = 0; rep < reps; rep++) {
