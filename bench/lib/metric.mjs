@@ -10,6 +10,9 @@ export function rowsFrom(samples, o = {}) {
       median: ok.length ? median(ok) : null,
       p99: o.p99 && ok.length ? p99(ok) : undefined,
       n: ok.length,
+      // The spread, for --json readers judging how noisy the machine was.
+      min: ok.length ? Math.min(...ok) : null,
+      max: ok.length ? Math.max(...ok) : null,
       failed: xs.length - ok.length || undefined,
       note: o.notes?.[init],
     };
