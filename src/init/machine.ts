@@ -25,7 +25,7 @@ export type InitState =
   | { phase: 'paused' }
   /** The main child ended with `code`; the rest had SIGTERM and have until the grace timer,
    * then SIGKILL, repeated `killRounds` times for what forks meanwhile. */
-  | { phase: 'draining'; code: number; killed: boolean; killRounds: number }
+  | { phase: 'draining'; code: number; signalled: boolean; killed: boolean; killRounds: number }
   | { phase: 'done'; code: number };
 
 export type InitEvent =
@@ -152,12 +152,9 @@ function mainChildEnded(exit: ChildExit, policy: InitPolicy): Transition {
       : `exited with status ${exit.exitCode}`;
   const ended = log(Level.Info, `Main child (pid ${exit.pid}) ${how}; exit code ${code}`);
   if (policy.graceMs <= 0) return { state: { phase: 'done', code }, effects: [ended, { type: 'exit', code }] };
-  // The rest get SIGTERM and the grace period; the sweep's 'reaped' event says whether any.
-  return {
-    state: { phase: 'draining', code, killed: false, killRounds: 0 },
-    // SIGCONT too: a stopped process would otherwise sit on its SIGTERM until the SIGKILL.
-    effects: [ended, { type: 'broadcast', signo: SIGTERM }, { type: 'broadcast', signo: SIGCONT }, { type: 'timer', name: 'grace', ms: policy.graceMs }],
-  };
+  // The sweep that reaped the main child ends with a 'reaped' event: when nothing is left, tinit
+  // exits at once; else the rest get SIGTERM and the grace period (draining, below).
+  return { state: { phase: 'draining', code, signalled: false, killed: false, killRounds: 0 }, effects: [ended] };
 }
 
 function paused(state: InitState & { phase: 'paused' }, event: InitEvent, policy: InitPolicy): Transition {
@@ -183,8 +180,13 @@ function draining(state: InitState & { phase: 'draining' }, event: InitEvent, po
     case 'exited':
       return { state, effects: [orphanReaped(event.exit, policy)] };
     case 'reaped':
-      if (event.childrenRemain) return { state, effects: [] };
-      return { state: { phase: 'done', code: state.code }, effects: [{ type: 'exit', code: state.code }] };
+      if (!event.childrenRemain) return { state: { phase: 'done', code: state.code }, effects: [{ type: 'exit', code: state.code }] };
+      if (state.signalled) return { state, effects: [] };
+      return {
+        state: { ...state, signalled: true },
+        // SIGCONT too: a stopped process would otherwise sit on its SIGTERM until the SIGKILL.
+        effects: [{ type: 'broadcast', signo: SIGTERM }, { type: 'broadcast', signo: SIGCONT }, { type: 'timer', name: 'grace', ms: policy.graceMs }],
+      };
     case 'timer':
       if (event.name === 'grace' && !state.killed) {
         return {

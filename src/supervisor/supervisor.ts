@@ -15,7 +15,7 @@ import { signalDescendants } from '../init/descendants';
 import { readStat } from '../proc-stat';
 import { allDown, blocked, startable, stoppable } from './container';
 import { serveControl, type ControlAnswer, type ControlRequest, type ServiceStatus } from './control';
-import { colourFor, formatLines, LineSplitter, writeLines, type LineFormat, type Stream } from './log-lines';
+import { colourFor, formatLines, LineSplitter, textPrefix, writeLines, type LineFormat, type Stream } from './log-lines';
 import type { ServiceSpec, SupervisorSpec } from './model';
 import { planReload } from './reload';
 import { watchHealth, watchReadiness, type CheckContext } from './probes';
@@ -32,7 +32,8 @@ const SIGCONT = signalNumber('SIGCONT') as number;
 const LEFTOVER_GRACE_MS = 1000;
 
 interface Runtime {
-  timers: Map<string, NodeJS.Timeout>;
+  /** Cancels each pending timer, by name. */
+  timers: Map<string, () => void>;
   unwatch: Array<() => void>;
   /** Log pipes still open (stdout, stderr). */
   openStreams: number;
@@ -236,12 +237,20 @@ export class Supervisor {
         return;
       }
       case 'timer': {
-        clearTimeout(rt.timers.get(effect.name));
-        rt.timers.set(effect.name, setTimeout(() => this.dispatch(name, { type: 'timer', name: effect.name }), effect.ms));
+        rt.timers.get(effect.name)?.();
+        const fire = () => this.dispatch(name, { type: 'timer', name: effect.name });
+        // A zero backoff restarts in this turn of the loop: setTimeout(0) waits at least 1 ms.
+        if (effect.ms <= 0) {
+          const immediate = setImmediate(fire);
+          rt.timers.set(effect.name, () => clearImmediate(immediate));
+        } else {
+          const timeout = setTimeout(fire, effect.ms);
+          rt.timers.set(effect.name, () => clearTimeout(timeout));
+        }
         return;
       }
       case 'cancel-timers':
-        for (const t of rt.timers.values()) clearTimeout(t);
+        for (const cancel of rt.timers.values()) cancel();
         rt.timers.clear();
         return;
       case 'watch-readiness': {
@@ -357,7 +366,12 @@ export class Supervisor {
       if (last) emit([last]);
     };
     rt.flushers.add(flush);
-    socket.on('data', (chunk: Buffer) => emit(splitter.push(chunk)));
+    const prefix = textPrefix(name, colour, stream, this.format);
+    socket.on('data', (chunk: Buffer) => {
+      // Plain text that nobody watches line by line takes the fast path.
+      if (this.format.format === 'text' && rt.logWatchers.length === 0) writeLines(stream, splitter.pushPrefixed(chunk, prefix));
+      else emit(splitter.push(chunk));
+    });
     socket.on('error', () => undefined);
     socket.on('close', () => {
       rt.flushers.delete(flush);

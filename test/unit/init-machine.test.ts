@@ -15,7 +15,8 @@ const base: InitPolicy = {
   killWaitMs: 1000,
 };
 const running: InitState = { phase: 'running', child: 100, ignoreOnce: [] };
-const draining = { phase: 'draining' as const, code: 3, killed: false, killRounds: 0 };
+const draining = { phase: 'draining' as const, code: 3, signalled: true, killed: false, killRounds: 0 };
+const justEnded = { ...draining, signalled: false };
 const exit = (pid: number, exitCode: number | null, signal: number | null = null): InitEvent => ({
   type: 'exited',
   exit: { pid, exitCode, signal, core: false, rusage: { userMs: 0, systemMs: 0, maxRssKb: 0 } } satisfies ChildExit,
@@ -46,7 +47,9 @@ describe('init transition', () => {
     ['main child killed by SIGKILL', running, exit(100, null, 9), {}, { phase: 'done', code: 137 }, [{ type: 'exit', code: 137 }]],
     ['-e 3 reports 0', running, exit(100, 3), { remapToZero: new Set([3]) }, { phase: 'done', code: 0 }, [{ type: 'exit', code: 0 }]],
     ['-e 143 covers SIGTERM', running, exit(100, null, 15), { remapToZero: new Set([143]) }, { phase: 'done', code: 0 }, [{ type: 'exit', code: 0 }]],
-    ['with a grace period the rest get SIGTERM (and SIGCONT)', running, exit(100, 3), { graceMs: 500 }, draining, [{ type: 'broadcast', signo: 15 }, { type: 'broadcast', signo: 18 }, { type: 'timer', name: 'grace', ms: 500 }]],
+    ['with a grace period, first the sweep decides', running, exit(100, 3), { graceMs: 500 }, justEnded, []],
+    ['...nothing left: exit at once, no signal sent', justEnded, { type: 'reaped', childrenRemain: false }, { graceMs: 500 }, { phase: 'done', code: 3 }, [{ type: 'exit', code: 3 }]],
+    ['...some left: they get SIGTERM (and SIGCONT) and the grace period', justEnded, { type: 'reaped', childrenRemain: true }, { graceMs: 500 }, draining, [{ type: 'broadcast', signo: 15 }, { type: 'broadcast', signo: 18 }, { type: 'timer', name: 'grace', ms: 500 }]],
     ['an orphan exit changes nothing', running, exit(555, 1), {}, running, []],
     ['a sweep summary changes nothing while running', running, { type: 'reaped', childrenRemain: false }, {}, running, []],
     // paused (-P)

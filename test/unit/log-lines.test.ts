@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatLines, LineSplitter, MAX_LINE } from '../../src/supervisor/log-lines';
+import { formatLines, LineSplitter, MAX_LINE, textPrefix } from '../../src/supervisor/log-lines';
 
 const text = (lines: Buffer[]) => lines.map(String);
 const plain = { stdout: false, stderr: false };
@@ -34,6 +34,43 @@ describe('LineSplitter', () => {
     const pieces = s.push(Buffer.concat([Buffer.alloc(MAX_LINE - 1, 'a'), Buffer.from('é'), Buffer.from('\n')]));
     expect(pieces.map((p) => p.length)).toEqual([MAX_LINE - 1, 2]);
     expect(pieces[1]?.toString()).toBe('é');
+  });
+});
+
+describe('LineSplitter.pushPrefixed (the text fast path)', () => {
+  const f = { format: 'text' as const, colour: plain, width: 5 };
+  const prefix = textPrefix('web', 36, 'stdout', f);
+
+  // A stream of awkward pieces: empty lines, long lines around MAX_LINE, multi-byte characters,
+  // newlines right after a cut. Deterministic (a fixed linear congruential sequence).
+  function pieces(seed: number): Buffer[] {
+    let x = seed;
+    const next = (n: number) => (x = (x * 1103515245 + 12345) % 2 ** 31) % n;
+    const words = ['', 'a', 'é€', 'line of text', 'x'.repeat(MAX_LINE - 1), 'y'.repeat(MAX_LINE), 'z'.repeat(MAX_LINE + 3)];
+    const stream = Buffer.from(Array.from({ length: 40 }, () => words[next(words.length)]).join('\n') + '\n' + 'tail');
+    const out: Buffer[] = [];
+    for (let at = 0; at < stream.length; ) {
+      const n = 1 + next(70_000);
+      out.push(stream.subarray(at, at + n));
+      at += n;
+    }
+    return out;
+  }
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('writes what push + formatLines write (stream %i)', (seed) => {
+    const slow = new LineSplitter();
+    const fast = new LineSplitter();
+    for (const piece of pieces(seed)) {
+      expect(fast.pushPrefixed(piece, prefix)).toEqual(formatLines('web', 36, 'stdout', slow.push(piece), f));
+    }
+    expect(fast.end()).toEqual(slow.end());
+  });
+
+  it('can take over from push mid-stream (a log watcher leaves) and back', () => {
+    const s = new LineSplitter();
+    expect(text(s.push(Buffer.from('one\ntw')))).toEqual(['one']);
+    expect(String(s.pushPrefixed(Buffer.from('o\nthr'), prefix))).toBe('web   | two\n');
+    expect(text(s.push(Buffer.from('ee\n')))).toEqual(['three']);
   });
 });
 
