@@ -396,9 +396,12 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
 
 // makePipe() -> [readFd, writeFd], both close-on-exec: a service's stdout or stderr. The
 // write end reaches the child only through spawn's stdio (dup2 clears close-on-exec there).
+// makePipe(capacity?): with a capacity, F_SETPIPE_SZ asks for that many bytes of buffer
+// (fcntl(2); capped by /proc/sys/fs/pipe-max-size, so a refusal is not an error).
 Napi::Value MakePipe(const Napi::CallbackInfo& info) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return ThrowErrno(info.Env(), errno, "pipe2");
+  if (info.Length() > 0 && info[0].IsNumber()) fcntl(fds[1], F_SETPIPE_SZ, info[0].As<Napi::Number>().Int32Value());
   Napi::Array out = Napi::Array::New(info.Env(), 2);
   out.Set(0u, Napi::Number::New(info.Env(), fds[0]));
   out.Set(1u, Napi::Number::New(info.Env(), fds[1]));
@@ -426,9 +429,21 @@ Napi::Value Execve(const Napi::CallbackInfo& info) {
   return ThrowErrno(info.Env(), errno, "execve", file.c_str());
 }
 
+// setPipeCapacity(fd, bytes): F_SETPIPE_SZ (fcntl(2)). Returns the capacity now in force, or
+// 0 when fd is no pipe or the kernel refused (pipe-max-size, or the user's pipe quota).
+Napi::Value SetPipeCapacity(const Napi::CallbackInfo& info) {
+  if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsNumber()) {
+    Napi::TypeError::New(info.Env(), "setPipeCapacity(fd, bytes)").ThrowAsJavaScriptException();
+    return info.Env().Undefined();
+  }
+  int size = fcntl(info[0].As<Napi::Number>().Int32Value(), F_SETPIPE_SZ, info[1].As<Napi::Number>().Int32Value());
+  return Napi::Number::New(info.Env(), size < 0 ? 0 : size);
+}
+
 }  // namespace
 
 void RegisterSpawn(Napi::Env env, Napi::Object exports) {
+  exports.Set("setPipeCapacity", Napi::Function::New(env, SetPipeCapacity));
   exports.Set("spawn", Napi::Function::New(env, Spawn));
   exports.Set("execve", Napi::Function::New(env, Execve));
   exports.Set("makePipe", Napi::Function::New(env, MakePipe));

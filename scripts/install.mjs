@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const prebuilt = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'tinit.node');
 
-if (fs.existsSync(prebuilt)) {
+// A checkout of the sources (src/ is not in the package) always builds: a prebuilt addon left
+// there by `npm pack` may be older than the native sources beside it.
+if (fs.existsSync(prebuilt) && !fs.existsSync(path.join(root, 'src'))) {
   try {
     createRequire(import.meta.url)(prebuilt);
     process.exit(0);

@@ -63,8 +63,10 @@ export interface NativeBinding {
   spawn(spec: SpawnSpec): number;
   /** execve(2) after making fds 0-2 inheritable; returns only by throwing. */
   execve(file: Bytes, argv: Bytes[], envp: Bytes[]): never;
-  /** pipe2(O_CLOEXEC): [readFd, writeFd]. */
-  makePipe(): [number, number];
+  /** F_SETPIPE_SZ: the capacity now in force, or 0 when fd is no pipe or the kernel refused. */
+  setPipeCapacity(fd: number, bytes: number): number;
+  /** pipe2(O_CLOEXEC): [readFd, writeFd]; `capacity` asks for a larger buffer (F_SETPIPE_SZ). */
+  makePipe(capacity?: number): [number, number];
   /** Drains wait4(-1, WNOHANG) until nothing is left to collect. */
   reap(): ChildExit[];
   /** Whether any child (running or zombie) is left; false once every descendant is gone. */

@@ -22,6 +22,8 @@ import { watchHealth, watchReadiness, type CheckContext } from './probes';
 import { initialState, transition, type ServiceEffect, type ServiceEvent, type ServiceState } from './service-machine';
 import { serviceEnvironment, serviceSpawnSpec } from './service-spawn';
 
+const LOG_PIPE_CAPACITY = 1 << 20;
+
 const SIGTERM = signalNumber('SIGTERM') as number;
 const SIGINT = signalNumber('SIGINT') as number;
 const SIGCHLD = signalNumber('SIGCHLD') as number;
@@ -73,6 +75,9 @@ export class Supervisor {
     const width = Math.max(5, ...spec.services.map((s) => s.name.length));
     const noColour = boot.childEnv.NO_COLOR !== undefined;
     this.format = { format: spec.logFormat, colour: { stdout: isatty(1) && !noColour, stderr: isatty(2) && !noColour }, width };
+    // Where tinit's own stdout and stderr are pipes (docker logs), larger ones let the reader
+    // take more per wake-up: every service's output passes through them.
+    for (const fd of [1, 2]) this.native.setPipeCapacity(fd, LOG_PIPE_CAPACITY);
     this.devNull = fs.openSync('/dev/null', 'r+');
   }
 
@@ -323,8 +328,9 @@ export class Supervisor {
 
   private spawn(spec: ServiceSpec): void {
     const name = spec.name;
-    const [outR, outW] = this.native.makePipe();
-    const [errR, errW] = this.native.makePipe();
+    // 1 MiB pipes: a chatty service fills them less often, and each wake-up reads more.
+    const [outR, outW] = this.native.makePipe(LOG_PIPE_CAPACITY);
+    const [errR, errW] = this.native.makePipe(LOG_PIPE_CAPACITY);
     const probe = spec.readiness?.probe;
     const notify = probe?.kind === 'fd' ? this.native.makePipe() : null;
     let pid: number;

@@ -109,6 +109,22 @@ describe('spawn', () => {
   });
 });
 
+describe('pipes', () => {
+  it('makePipe(capacity) and setPipeCapacity enlarge a pipe; a file is no pipe (0)', () => {
+    const [r, w] = native.makePipe(1 << 20);
+    try {
+      expect(native.setPipeCapacity(w, 1 << 20)).toBe(1 << 20);
+      expect(native.setPipeCapacity(r, 1 << 17)).toBe(1 << 17);
+    } finally {
+      fs.closeSync(r);
+      fs.closeSync(w);
+    }
+    const file = fs.openSync('/dev/null', 'r');
+    expect(native.setPipeCapacity(file, 1 << 20)).toBe(0);
+    fs.closeSync(file);
+  });
+});
+
 describe('kill, prctl and terminal helpers', () => {
   it('kill returns false for a pid that is gone, true for a live one', async () => {
     const pid = native.spawn(spec('/bin/sleep', ['10']));
