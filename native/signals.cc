@@ -1,23 +1,37 @@
 // Signal capture for a multi-threaded process. A SA_SIGINFO handler writes {signo, sender pid}
-// into a self-pipe (write(2) is async-signal-safe, signal-safety(7)); a reader thread that
-// blocks every signal turns the records into calls on the JavaScript thread. This reaches
-// signals Node cannot name (real-time ones) and carries si_pid, which libuv drops. signalfd is
-// not usable: the signal would have to be blocked in every thread, and V8's threads already
-// exist with their own masks.
+// into a self-pipe (write(2) is async-signal-safe, signal-safety(7)); the pipe's read end is
+// watched by the JavaScript thread's own event loop (a libuv poll handle), so a delivery costs
+// one wake-up of that thread and nothing else. This reaches signals Node cannot name (real-time
+// ones) and carries si_pid, which libuv drops. signalfd is not usable: the signal would have
+// to be blocked in every thread, and V8's threads already exist with their own masks.
 #include "exports.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdint>
-#include <thread>
+#include <cstdlib>
+#include <memory>
 #include <vector>
 
 #include "errno_error.h"
+
+// libuv is linked into every Node binary and exports its symbols to addons; declared here
+// because node-api-headers (the cmake-js build) ships no uv.h. These are libuv 1.x's stable ABI.
+extern "C" {
+typedef struct uv_loop_s uv_loop_t;
+typedef struct uv_handle_s uv_handle_t;
+typedef struct uv_poll_s uv_poll_t;
+typedef void (*uv_poll_cb)(uv_poll_t* handle, int status, int events);
+size_t uv_handle_size(int type);
+int uv_poll_init(uv_loop_t* loop, uv_poll_t* handle, int fd);
+int uv_poll_start(uv_poll_t* handle, int events, uv_poll_cb cb);
+void uv_ref(uv_handle_t* handle);
+void uv_unref(uv_handle_t* handle);
+}
 
 namespace tinit {
 namespace {
@@ -33,8 +47,16 @@ int g_pipe[2] = {-1, -1};
 std::atomic<uint64_t> g_overflow{0};
 static_assert(std::atomic<uint64_t>::is_always_lock_free, "overflow mask must be lock-free to use in a handler");
 
-Napi::ThreadSafeFunction g_deliver;
+// The JavaScript side: its callback, the async context node's hooks see it run in, and the
+// poll handle on the capture pipe.
+napi_env g_env = nullptr;
+Napi::FunctionReference g_callback;
+std::unique_ptr<Napi::AsyncContext> g_context;
+uv_poll_t* g_poll = nullptr;
 bool g_started = false;
+
+constexpr int kUvPoll = 8;      // UV_POLL in uv.h's uv_handle_type
+constexpr int kUvReadable = 1;  // UV_READABLE
 
 void OnSignal(int signo, siginfo_t* si, void*) {
   int saved = errno;
@@ -46,42 +68,39 @@ void OnSignal(int signo, siginfo_t* si, void*) {
   errno = saved;
 }
 
-void CallJs(Napi::Env env, Napi::Function callback, std::vector<int32_t>* batch) {
-  if (env != nullptr && callback != nullptr) {
-    Napi::Int32Array records = Napi::Int32Array::New(env, batch->size());
-    for (size_t i = 0; i < batch->size(); i++) records[i] = (*batch)[i];
-    callback.Call({records});
-  }
-  delete batch;
-}
-
-void ReaderLoop() {
-  sigset_t all;
-  sigfillset(&all);
-  pthread_sigmask(SIG_BLOCK, &all, nullptr);
+// On the JavaScript thread, when the pipe is readable: drains it (non-blocking) and hands the
+// records, with any overflowed signals after them, to the callback in one batch.
+void OnReadable(uv_poll_t*, int status, int) {
+  if (status < 0) return;
+  std::vector<int32_t> batch;
   SignalRecord buf[256];
   for (;;) {
     ssize_t n = read(g_pipe[0], buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    auto* batch = new std::vector<int32_t>();
+    if (n <= 0) break;
     size_t count = static_cast<size_t>(n) / sizeof(SignalRecord);
-    batch->reserve(count * 2 + 4);
     for (size_t i = 0; i < count; i++) {
-      batch->push_back(buf[i].signo);
-      batch->push_back(buf[i].pid);
+      batch.push_back(buf[i].signo);
+      batch.push_back(buf[i].pid);
     }
-    uint64_t lost = g_overflow.exchange(0);
-    for (int signo = 1; lost != 0; signo++, lost >>= 1) {
-      if (lost & 1) {
-        batch->push_back(signo);
-        batch->push_back(0);
-      }
+  }
+  uint64_t lost = g_overflow.exchange(0);
+  for (int signo = 1; lost != 0; signo++, lost >>= 1) {
+    if (lost & 1) {
+      batch.push_back(signo);
+      batch.push_back(0);
     }
-    if (g_deliver.BlockingCall(batch, CallJs) != napi_ok) {
-      delete batch;
-      return;  // the environment is shutting down
-    }
+  }
+  if (batch.empty()) return;
+  Napi::Env env(g_env);
+  Napi::HandleScope scope(env);
+  Napi::Int32Array records = Napi::Int32Array::New(env, batch.size());
+  for (size_t i = 0; i < batch.size(); i++) records[i] = batch[i];
+  // MakeCallback, as node does for its own handles: microtasks run after, hooks see the call.
+  g_callback.MakeCallback(env.Global(), {records}, *g_context);
+  if (env.IsExceptionPending()) {
+    // No JavaScript frame is below us: hand the error to process 'uncaughtException'.
+    napi_fatal_exception(env, env.GetAndClearPendingException().Value());
   }
 }
 
@@ -91,14 +110,20 @@ Napi::Value StartSignalCapture(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsFunction()) return ThrowUsage(env, "startSignalCapture(callback)");
   if (g_started) return ThrowUsage(env, "signal capture is already started in this process");
-  if (pipe2(g_pipe, O_CLOEXEC) != 0) return ThrowErrno(env, errno, "pipe2");
-  // Never block in a handler: a full pipe falls back to the overflow mask.
-  fcntl(g_pipe[1], F_SETFL, fcntl(g_pipe[1], F_GETFL) | O_NONBLOCK);
-  // Room for a burst (an orphan storm); failure just keeps the 64 KiB default.
+  uv_loop_t* loop = nullptr;
+  if (napi_get_uv_event_loop(env, reinterpret_cast<struct uv_loop_s**>(&loop)) != napi_ok) return ThrowUsage(env, "no event loop");
+  if (pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return ThrowErrno(env, errno, "pipe2");
+  // Never block in a handler (a full pipe falls back to the overflow mask), and never block the
+  // loop when draining. Room for a burst (an orphan storm); failure keeps the 64 KiB default.
   fcntl(g_pipe[1], F_SETPIPE_SZ, 1 << 20);
-  g_deliver = Napi::ThreadSafeFunction::New(env, info[0].As<Napi::Function>(), "tinit-signals", 0, 1);
+  g_poll = static_cast<uv_poll_t*>(calloc(1, uv_handle_size(kUvPoll)));
+  int err = uv_poll_init(loop, g_poll, g_pipe[0]);
+  if (err == 0) err = uv_poll_start(g_poll, kUvReadable, OnReadable);
+  if (err != 0) return ThrowErrno(env, -err, "uv_poll_start");
+  g_env = env;
+  g_callback = Napi::Persistent(info[0].As<Napi::Function>());
+  g_context = std::make_unique<Napi::AsyncContext>(env, "tinit-signals");
   g_started = true;
-  std::thread(ReaderLoop).detach();
   return env.Undefined();
 }
 
@@ -106,9 +131,9 @@ Napi::Value StartSignalCapture(const Napi::CallbackInfo& info) {
 Napi::Value SetSignalCaptureRef(const Napi::CallbackInfo& info) {
   if (!g_started) return ThrowUsage(info.Env(), "signal capture is not started");
   if (info.Length() > 0 && info[0].ToBoolean().Value()) {
-    g_deliver.Ref(info.Env());
+    uv_ref(reinterpret_cast<uv_handle_t*>(g_poll));
   } else {
-    g_deliver.Unref(info.Env());
+    uv_unref(reinterpret_cast<uv_handle_t*>(g_poll));
   }
   return info.Env().Undefined();
 }
