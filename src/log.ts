@@ -1,6 +1,6 @@
 // tinit's own lines, written with fs.writeSync: process.stderr would make a shared pipe
 // O_NONBLOCK for every child (node-pid1.md §3). Format as tini's: "[LEVEL tinit (pid)] msg".
-import * as fs from 'fs';
+import fs = require('fs');
 
 export enum Level {
   Fatal = 0,

@@ -1,6 +1,6 @@
 // /proc/<pid>/stat, parsed once for everyone (proc(5)). The command sits in parentheses and may
 // itself contain ") ", so the fields are counted from the last ')'.
-import * as fs from 'fs';
+import fs = require('fs');
 
 export interface Stat {
   pid: number;

@@ -6,7 +6,7 @@
 // - the fds tinit inherited (Node marks them close-on-exec alongside its own, node-pid1.md §4);
 // - the open-files soft limit (Node raises it to the hard limit before any JS runs);
 // and it keeps NODE_OPTIONS and friends away from tinit's own Node.
-import * as fs from 'fs';
+import fs = require('fs');
 import type { NativeBinding } from '../native/binding';
 import { readStat } from '../proc-stat';
 

@@ -1,7 +1,7 @@
 // `tinit ps`, `tinit doctor`, `tinit zombies`: diagnostics that run as ordinary commands
 // (inside a container, whatever its init), loaded only when asked for.
 import { Command, Option } from 'commander';
-import * as fs from 'fs';
+import fs = require('fs');
 import { writeFully } from '../log';
 import type { SignalCapture } from '../signals/capture';
 

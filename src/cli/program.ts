@@ -1,8 +1,8 @@
 // The command line. Commander's output goes through writeFully (never process.stdout/stderr,
 // which would make shared pipes non-blocking), and its exits come back here as exceptions.
 import { Command, CommanderError, Option } from 'commander';
-import * as fs from 'fs';
-import * as path from 'path';
+import fs = require('fs');
+import path = require('path');
 import { readBootFacts, type BootFacts } from '../boot/wrapper-env';
 import { packageRoot } from '../native/binding';
 import { EXIT_USAGE } from '../exit-codes';

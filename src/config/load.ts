@@ -1,6 +1,6 @@
 // Reads a config file (YAML, or JSON, which YAML includes) and validates it; every problem is
 // reported against the file, with the line where YAML can say it.
-import * as fs from 'fs';
+import fs = require('fs');
 import { LineCounter, parseDocument } from 'yaml';
 import type { ConfigFile } from './schema';
 import { validateConfig, type ConfigProblem } from './validate';

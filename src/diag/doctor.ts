@@ -1,6 +1,6 @@
 // `tinit doctor`: tests the init that is actually PID 1 (or the nearest subreaper) from inside
 // the container, one verdict per check, each with what goes wrong in production on failure.
-import * as fs from 'fs';
+import fs = require('fs');
 import type { NativeBinding } from '../native/binding';
 import { identify, type Identity } from './identify';
 import { commandOf } from './ps';

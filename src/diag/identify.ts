@@ -1,6 +1,6 @@
 // What kind of program a process is, from its command line: an init written to be PID 1, a
 // shell, or an application that was not.
-import * as path from 'path';
+import path = require('path');
 import type { ProcInfo } from './proc';
 
 export type ProcessKind = 'init' | 'supervisor' | 'shell' | 'app';

@@ -1,6 +1,6 @@
 // The process table of this PID namespace, read from /proc only (no ps binary: busybox and
 // distroless images have none). Everything here is a snapshot; processes come and go.
-import * as fs from 'fs';
+import fs = require('fs');
 import { readStat } from '../proc-stat';
 
 export interface ProcInfo {

@@ -1,6 +1,6 @@
 // Finding and signalling every descendant of tinit, for --signal-all and the grace period.
 // /proc is read afresh each time: pids come and go, and only the kernel's view is current.
-import * as fs from 'fs';
+import fs = require('fs');
 import type { NativeBinding } from '../native/binding';
 import { readStat } from '../proc-stat';
 

@@ -1,6 +1,6 @@
 // --exit-report: what the main child did and what tinit saw, as one JSON object, written when
 // tinit exits (to a file, or to stderr for '-').
-import * as fs from 'fs';
+import fs = require('fs');
 import { writeFully } from '../log';
 import type { ChildExit } from '../native/binding';
 import { signalName, type RealtimeRange } from '../signals/table';

@@ -1,6 +1,6 @@
 // The only importer of the .node file: finds whichever build produced it and types its surface.
-import * as fs from 'fs';
-import * as path from 'path';
+import fs = require('fs');
+import path = require('path');
 
 /** How a reaped child ended, with its resource usage (wait4(2)). */
 export interface ChildExit {

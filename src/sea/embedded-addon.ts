@@ -1,9 +1,9 @@
 // The single file's addon. Node loads an addon only from a file (dlopen(3)), so the embedded
 // tinit.node is written to a private directory (mkdtemp: mode 0700, unguessable name), loaded,
 // and removed at once: the mapping outlives the name, and nothing is left behind.
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import fs = require('fs');
+import os = require('os');
+import path = require('path');
 
 /** Where to try, in order: the user's choice, then the usual writable places of a container. */
 export function addonDirectories(env: NodeJS.ProcessEnv): string[] {

@@ -1,8 +1,8 @@
 // The control socket of `tinit run`: one JSON request and one JSON answer per connection, on an
 // abstract unix socket named after the PID namespace, so `tinit ctl` run in the same container
 // (docker exec) finds it without a file, and two containers sharing a network never collide.
-import * as fs from 'fs';
-import * as net from 'net';
+import fs = require('fs');
+import net = require('net');
 
 export type ControlRequest =
   | { cmd: 'status' }

@@ -1,6 +1,6 @@
 // The config file turned into what the supervisor runs: durations in ms, signals as numbers,
 // commands as argv, every default filled in. Defaults follow docker compose where it has one.
-import * as fs from 'fs';
+import fs = require('fs');
 import { parseDuration, parseSignal } from '../cli/parse-values';
 import type { ConfigFile, ServiceConfig } from '../config/schema';
 import { dependenciesOf } from '../config/validate';

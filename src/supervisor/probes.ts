@@ -1,10 +1,10 @@
 // Readiness and health probes: tcp connect, http status, a command's exit, a file, a log
 // line. Each check answers yes or no within its timeout; the runners below turn answers into
 // 'ready' / 'not-ready' / 'health' events for the service machine.
-import * as fs from 'fs';
-import * as http from 'http';
-import * as https from 'https';
-import * as net from 'net';
+import fs = require('fs');
+import http = require('http');
+import https = require('https');
+import net = require('net');
 import type { ProbeKind } from './model';
 
 /** Runs a command for the exec probe and reports its exit code (via tinit's own reaper). */

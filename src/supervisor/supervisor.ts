@@ -2,8 +2,8 @@
 // container's own duties (start order, ordered shutdown under one deadline, exit code, PID 1
 // reaping and signal forwarding). Everything here is driven by events: signals, reaped exits,
 // timers, probe answers, pipe data.
-import * as fs from 'fs';
-import * as net from 'net';
+import fs = require('fs');
+import net = require('net');
 import { isatty } from 'tty';
 import type { BootFacts } from '../boot/wrapper-env';
 import { execFailureCode, statusCode } from '../exit-codes';

@@ -1,6 +1,6 @@
 // user[:group] to ids, from /etc/passwd and /etc/group (names or numbers). Resolved in the
 // parent: getpwnam(3) is not safe between fork and exec.
-import * as fs from 'fs';
+import fs = require('fs');
 
 export interface Credentials {
   uid: number;
