@@ -20,8 +20,11 @@ export function shouldTakeForeground(native: NativeBinding): boolean {
 /** The program and its arguments as the bytes tinit was given, when they can be matched to
  * what the command line parser saw; else the parsed strings. */
 function rawCommand(program: string, args: string[]): Buffer[] | string[] {
-  const raw = rawUserArgs(process.argv.length - 2)?.slice(-(args.length + 1));
   const decoded = [program, ...args];
+  // Node decodes argv as UTF-8 and puts U+FFFD for bytes that are not: without one, the
+  // strings are the bytes, and /proc need not be read before the child starts.
+  if (!decoded.some((arg) => arg.includes('\uFFFD'))) return decoded;
+  const raw = rawUserArgs(process.argv.length - 2)?.slice(-(args.length + 1));
   if (raw && raw.length === decoded.length && raw.every((b, i) => b.toString('utf8') === decoded[i])) return raw;
   return decoded;
 }
