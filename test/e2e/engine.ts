@@ -1,10 +1,13 @@
 // The Docker engine the end-to-end tests run against: a private dockerd (its own data root,
 // exec root and socket under STATE), started by global-setup.ts and stopped after the run.
 import { spawn } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-export const STATE = process.env.TINIT_E2E_STATE ?? '/tmp/tinit-e2e';
+/** A directory of this run's own, so that runs side by side do not meet: made when the main
+ * process loads this file (global setup), and handed to the test workers in the environment. */
+export const STATE = process.env.TINIT_E2E_STATE ?? (process.env.TINIT_E2E_STATE = fs.mkdtempSync('/tmp/tinit-e2e-'));
 export const SOCKET = path.join(STATE, 'docker.sock');
 /** The single file, dockerd's --init-path: `docker run --init` runs it as /sbin/docker-init. */
 export const SINGLE_FILE = path.join(ROOT, 'dist-sea', 'tinit');
