@@ -23,8 +23,9 @@ export type InitState =
   | { phase: 'running'; child: number; ignoreOnce: number[] }
   /** -P: no child; reap until SIGTERM or SIGINT. */
   | { phase: 'paused' }
-  /** The main child ended with `code`; the rest had SIGTERM and have until the grace timer,
-   * then SIGKILL, repeated `killRounds` times for what forks meanwhile. */
+  /** The main child ended with `code`. If its sweep left others, they had SIGTERM
+   * (`signalled`) and have until the grace timer, then SIGKILL, repeated `killRounds` times
+   * for what forks meanwhile. */
   | { phase: 'draining'; code: number; signalled: boolean; killed: boolean; killRounds: number }
   | { phase: 'done'; code: number };
 

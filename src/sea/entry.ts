@@ -1,4 +1,4 @@
-// Entry of the single-file build (npm run build:sea; see src/sea/build.mjs and README "One
+// Entry of the single-file build (npm run build:sea; see scripts/build-sea.mjs and README "One
 // file for --init-path"). The same init as bin/tinit, with what bin/tinit's shell prologue did
 // before Node started done here instead, as far as it can be:
 // - NODE_OPTIONS, NODE_EXTRA_CA_CERTS and the other variables Node's C++ reads at start-up are
@@ -26,8 +26,9 @@ let capture: SignalCapture;
 try {
   const present = JS_READ_VARIABLES.filter((name) => process.env[name] !== undefined);
   if (present.length > 0) {
-    const self = process.argv[1] === undefined ? [process.execPath] : [process.argv[1]];
-    loadNative().execve('/proc/self/exe', [...self, ...process.argv.slice(2)], stashedEnvironment(process.env, present));
+    // argv[1] is the name the file was started by (argv[0] is its resolved path).
+    const self = process.argv[1] ?? process.execPath;
+    loadNative().execve(process.execPath, [self, ...process.argv.slice(2)], stashedEnvironment(process.env, present));
   }
   capture = startSignalCapture();
 } catch (err) {
