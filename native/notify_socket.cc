@@ -1,7 +1,7 @@
 // The sd_notify(3) socket for services that report READY=1: one AF_UNIX datagram socket in the
 // abstract namespace (no file, so a read-only root works), SO_PASSCRED for the sender's pid.
 // Node cannot read a datagram unix socket, so a thread blocks in recvmsg and hands each
-// message to JavaScript through a thread-safe function, as signals.cc does.
+// message to JavaScript through a thread-safe function.
 #include "exports.h"
 
 #include <errno.h>

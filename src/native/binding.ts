@@ -143,7 +143,7 @@ export function loadNative(): NativeBinding {
   }
   const found = addonCandidates.find((candidate) => fs.existsSync(candidate));
   if (!found) {
-    throw new Error(`native addon not built; looked for ${addonCandidates.join(', ')} (run npm install)`);
+    throw new Error(`native addon not built; looked for ${addonCandidates.join(', ')} (run npm install; npm 11 runs install scripts only with --allow-scripts=tinit)`);
   }
   loaded = require(found) as NativeBinding;
   return loaded;

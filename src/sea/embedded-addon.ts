@@ -7,7 +7,8 @@ import path = require('path');
 
 /** Where to try, in order: the user's choice, then the usual writable places of a container. */
 export function addonDirectories(env: NodeJS.ProcessEnv): string[] {
-  const dirs = [env.TINIT_ADDON_DIR, env.TMPDIR, '/tmp', '/dev/shm', '/run', '/var/tmp'];
+  // Last, the root itself: an image with glibc but no /tmp may still have a writable root.
+  const dirs = [env.TINIT_ADDON_DIR, env.TMPDIR, '/tmp', '/dev/shm', '/run', '/var/tmp', '/'];
   const seen = new Set<string>();
   return dirs.filter((d): d is string => d !== undefined && path.isAbsolute(d) && !seen.has(d) && seen.add(d) !== undefined);
 }

@@ -30,8 +30,8 @@ describe('the single file re-execution', () => {
 
 describe('where the embedded addon is written', () => {
   it('tries the named directory first, then TMPDIR, then the usual places, once each', () => {
-    expect(addonDirectories({ TINIT_ADDON_DIR: '/scratch', TMPDIR: '/tmp' })).toEqual(['/scratch', '/tmp', '/dev/shm', '/run', '/var/tmp']);
-    expect(addonDirectories({ TMPDIR: 'relative' })).toEqual(['/tmp', '/dev/shm', '/run', '/var/tmp']);
+    expect(addonDirectories({ TINIT_ADDON_DIR: '/scratch', TMPDIR: '/tmp' })).toEqual(['/scratch', '/tmp', '/dev/shm', '/run', '/var/tmp', '/']);
+    expect(addonDirectories({ TMPDIR: 'relative' })).toEqual(['/tmp', '/dev/shm', '/run', '/var/tmp', '/']);
   });
 
   it.each([
