@@ -8,6 +8,7 @@ import { supervisorSpec } from '../supervisor/model';
 import { Supervisor } from '../supervisor/supervisor';
 import { envSwitch } from './init-command';
 import { ValueError } from './parse-values';
+import { closeStrayInspector } from '../init/stray-inspector';
 import { configFileFrom, EXIT_CONFIG } from './validate-command';
 
 export function addRunCommand(program: Command, capture: SignalCapture, boot: BootFacts, exit: (code: number) => never): void {
@@ -51,5 +52,7 @@ export function addRunCommand(program: Command, capture: SignalCapture, boot: Bo
         return supervisorSpec(again, capture.rt, boot.childEnv);
       };
       new Supervisor(spec, capture, boot, log, reread).start();
+      // As the single-child init does: the supervisor is PID 1 too.
+      closeStrayInspector(log);
     });
 }

@@ -1,6 +1,8 @@
 // What tinit must not change on the way to the child, or leave behind: the environment byte for
 // byte, raw argv, the terminal's settings and foreground group, and no debugger port.
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as net from 'net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commandBecomes, killAll, run, runTinit, start, TINIT } from '../helpers/run';
@@ -61,8 +63,13 @@ describe('terminal state at exit', () => {
 });
 
 describe('SIGUSR1 while Node starts', () => {
-  it('never leaves the Node inspector listening inside tinit', async () => {
-    const r = start(TINIT, ['-s', '--', 'sh', '-c', 'trap "" USR1; echo ready; sleep 2']);
+  const config = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tinit-usr1-')), 'tinit.yaml');
+  fs.writeFileSync(config, 'services:\n  a:\n    command: ["sh", "-c", "trap \'\' USR1; echo ready; sleep 2"]\n');
+  it.each([
+    ['tinit -- cmd', ['-s', '--', 'sh', '-c', 'trap "" USR1; echo ready; sleep 2']],
+    ['tinit run', ['run', '-f', config]],
+  ])('never leaves the Node inspector listening inside %s', async (_what, args) => {
+    const r = start(TINIT, args);
     const pid = r.child.pid as number;
     // Once Node has installed its inspector's SIGUSR1 handler, and before tinit's replaces it
     // (or, on a fast run, just after), send one SIGUSR1.
