@@ -1,6 +1,9 @@
 // Renames, inside a copy of the node binary, the environment variable names that Node's C++
 // (and libuv, OpenSSL) read at start-up, before any JavaScript runs: each NUL-terminated C string
-// "NODE_OPTIONS" becomes "node_options", same length, a name nobody sets. The single file then
+// "NODE_OPTIONS" becomes "=ODE_OPTIONS", same length. No environment can hold a variable of that
+// name: an entry's name ends at its first '=' (environ(7)); shells, docker -e, compose and
+// Kubernetes all refuse an empty name. (A lower-case spelling would not do: `node_options` is a
+// name anyone can set, and it would drive PID 1 as NODE_OPTIONS would.) The single file then
 // ignores the container's NODE_OPTIONS (which, read by Node, can stop PID 1 from starting:
 // "--inspect is not allowed in NODE_OPTIONS", a --require that fails), while tinit still hands
 // the variable on to children unchanged. Node 20 has no switch for this (execArgvExtension
@@ -39,7 +42,7 @@ export function renameEnvironmentNames(binary, names = NATIVE_READ_VARIABLES) {
   const counts = {};
   for (const name of names) {
     const needle = Buffer.from(`\0${name}\0`, 'latin1');
-    const replacement = Buffer.from(name.toLowerCase(), 'latin1');
+    const replacement = Buffer.from(`=${name.slice(1)}`, 'latin1');
     counts[name] = 0;
     for (let at = binary.indexOf(needle); at !== -1; at = binary.indexOf(needle, at + 1)) {
       const start = at + 1;

@@ -8,8 +8,8 @@ const rename = renameEnvironmentNames as (b: Buffer, names: string[]) => Record<
 
 describe('renaming the start-up variables in the node binary', () => {
   it.each([
-    ['a C string between NULs', 'x\0NODE_OPTIONS\0y', 'x\0node_options\0y', 1],
-    ['two C strings', '\0NODE_OPTIONS\0NODE_OPTIONS\0', '\0node_options\0node_options\0', 2],
+    ['a C string between NULs', 'x\0NODE_OPTIONS\0y', 'x\0=ODE_OPTIONS\0y', 1],
+    ['two C strings', '\0NODE_OPTIONS\0NODE_OPTIONS\0', '\0=ODE_OPTIONS\0=ODE_OPTIONS\0', 2],
     ['a snapshot string (length word before it)', 'C\x0c\0\0\0NODE_OPTIONS\0', 'C\x0c\0\0\0NODE_OPTIONS\0', 0],
     ['the tail of a longer string', '\0not allowed in NODE_OPTIONS\0', '\0not allowed in NODE_OPTIONS\0', 0],
     ['a longer name it begins', '\0NODE_OPTIONS_X\0', '\0NODE_OPTIONS_X\0', 0],
