@@ -83,6 +83,15 @@ export function takeEnvironCopy(env: NodeJS.ProcessEnv = process.env): void {
   }
 }
 
+/** The single file has no prologue: its environment block as received (src/sea/stash.ts). */
+function singleFileEnviron(): Buffer[] | null {
+  if (!(typeof TINIT_SINGLE_FILE !== 'undefined' && TINIT_SINGLE_FILE)) return null;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const stash = require('../sea/stash') as typeof import('../sea/stash');
+  const environ = stash.ownEnviron();
+  return environ ? stash.restoredEnvironment(environ) : null;
+}
+
 /** The environment from Node's own view, with the prologue's stash put back (fallback). */
 function fromProcessEnv(env: NodeJS.ProcessEnv): Buffer[] {
   const merged: Record<string, string> = Object.create(null);
@@ -105,7 +114,7 @@ export function readBootFacts(native: NativeBinding, env: NodeJS.ProcessEnv = pr
     }
     environCopyPid = null;
   }
-  const entries = environCopy ?? fromProcessEnv(env);
+  const entries = environCopy ?? singleFileEnviron() ?? fromProcessEnv(env);
   return {
     childEnvEntries: entries,
     childEnv: envView(entries),

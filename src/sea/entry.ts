@@ -6,8 +6,8 @@
 //   Node, and children get them untouched;
 // - the few that Node's JavaScript reads before this line runs (NODE_DEBUG would make debug
 //   output go through process.stderr, NODE_CHANNEL_FD opens an IPC channel...) are moved aside
-//   as TINIT_STASHED_* and the file re-executes itself once, clean; wrapper-env.ts puts them
-//   back for children;
+//   as TINIT_STASHED_* and the file re-executes itself once, clean; stash.ts puts them back for
+//   children, who get the environment as it was received, byte for byte;
 // - a SEA cannot be given --no-warnings: Node's warning printer is removed instead, since it
 //   writes through process.stderr (node-pid1.md §5).
 // Not recoverable here: the open-files soft limit Node raised before any JS ran (children get
@@ -19,16 +19,17 @@ import { takeEnvironCopy } from '../boot/wrapper-env';
 import { writeFully } from '../log';
 import { loadNative } from '../native/binding';
 import { startSignalCapture, type SignalCapture } from '../signals/capture';
-import { JS_READ_VARIABLES, stashedEnvironment } from './stash';
+import { ownArgv, ownEnviron, presentVariables, stashedEnvironment } from './stash';
 
 takeEnvironCopy();
 let capture: SignalCapture;
 try {
-  const present = JS_READ_VARIABLES.filter((name) => process.env[name] !== undefined);
-  if (present.length > 0) {
-    // argv[1] is the name the file was started by (argv[0] is its resolved path).
-    const self = process.argv[1] ?? process.execPath;
-    loadNative().execve(process.execPath, [self, ...process.argv.slice(2)], stashedEnvironment(process.env, present));
+  const environ = ownEnviron();
+  const present = environ ? presentVariables(environ) : [];
+  if (environ && present.length > 0) {
+    // The same argv, byte for byte (argv[0] is the name it was started by), and a clean Node.
+    const argv = ownArgv() ?? [process.argv[1] ?? process.execPath, ...process.argv.slice(2)];
+    loadNative().execve(process.execPath, argv, stashedEnvironment(environ, present));
   }
   capture = startSignalCapture();
 } catch (err) {

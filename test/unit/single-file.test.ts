@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addonDirectories, failureReason } from '../../src/sea/embedded-addon';
-import { stashedEnvironment } from '../../src/sea/stash';
+import { presentVariables, REEXEC_MARK, restoredEnvironment, stashedEnvironment } from '../../src/sea/stash';
 // @ts-expect-error: a build script in plain JavaScript, without declarations
 import { renameEnvironmentNames } from '../../scripts/rename-env.mjs';
 
@@ -22,9 +22,22 @@ describe('renaming the start-up variables in the node binary', () => {
 });
 
 describe('the single file re-execution', () => {
-  it('moves only the named variables aside, as TINIT_STASHED_*', () => {
-    const env = stashedEnvironment({ NODE_DEBUG: 'net', PATH: '/bin', EMPTY: '' }, ['NODE_DEBUG']);
-    expect(env).toEqual(['TINIT_STASHED_NODE_DEBUG=net', 'PATH=/bin', 'EMPTY=']);
+  const b = (...entries: string[]) => entries.map((e) => Buffer.from(e, 'latin1'));
+  const text = (entries: Buffer[]) => entries.map((e) => e.toString('latin1'));
+
+  it('finds the JS-read variables in the received environment, values or not', () => {
+    expect(presentVariables(b('PATH=/bin', 'NODE_CHANNEL_FD=3', 'NODE_DEBUGX=1', 'NODE_DEBUG='))).toEqual(['NODE_DEBUG', 'NODE_CHANNEL_FD']);
+  });
+
+  it('moves only the named variables aside, bytes unchanged, and marks the re-execution', () => {
+    const env = stashedEnvironment(b('NODE_DEBUG=net', 'V=a\xffb', 'EMPTY='), ['NODE_DEBUG']);
+    expect(text(env)).toEqual(['TINIT_STASHED_NODE_DEBUG=net', 'V=a\xffb', 'EMPTY=', REEXEC_MARK]);
+  });
+
+  it('puts them back for children, and only after its own re-execution', () => {
+    const back = restoredEnvironment(stashedEnvironment(b('NODE_DEBUG=net', 'TINIT_STASHED_PATH=/x', 'V=a\xffb'), ['NODE_DEBUG']));
+    expect(text(back)).toEqual(['NODE_DEBUG=net', 'TINIT_STASHED_PATH=/x', 'V=a\xffb']);
+    expect(text(restoredEnvironment(b('TINIT_STASHED_NODE_DEBUG=x')))).toEqual(['TINIT_STASHED_NODE_DEBUG=x']);
   });
 });
 
