@@ -58,11 +58,12 @@ describe('tinit as dockerd --init-path', () => {
 
   it("is not hijacked by the container's NODE_OPTIONS or NODE_DEBUG, and hands them on unchanged", async () => {
     const r = await docker([
-      ...RUN, '--rm', '-e', 'NODE_OPTIONS=--inspect --require /nonexistent.js', '-e', 'NODE_DEBUG=child_process,net',
-      BASE_IMAGE, 'sh', '-c', 'echo "[$NODE_OPTIONS] [$NODE_DEBUG]"; env | grep -c TINIT_ || true',
+      ...RUN, '--rm', '-e', 'NODE_OPTIONS=--inspect --require /nonexistent.js', '-e', 'NODE_DEBUG=child_process,net', '-e', 'NODE_UNIQUE_ID=7',
+      BASE_IMAGE, 'sh', '-c', 'echo "[$NODE_OPTIONS] [$NODE_DEBUG] [$NODE_UNIQUE_ID]"; env | grep -c TINIT_ || true',
     ]);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('[--inspect --require /nonexistent.js] [child_process,net]\n0\n');
+    // NODE_UNIQUE_ID is one Node deletes from process.env at start-up: it must still arrive.
+    expect(r.stdout).toBe('[--inspect --require /nonexistent.js] [child_process,net] [7]\n0\n');
     expect(r.code).toBe(0);
   });
 
