@@ -1,6 +1,8 @@
 // The single file's addon. Node loads an addon only from a file (dlopen(3)), so the embedded
-// tinit.node is written to a private directory (mkdtemp: mode 0700, unguessable name), loaded,
-// and removed at once: the mapping outlives the name, and nothing is left behind.
+// tinit.node is written to a file with no name (open(2) O_TMPFILE), loaded through
+// /proc/self/fd, and closed: nothing is left behind, even if tinit is killed while it starts.
+// Where O_TMPFILE is not supported, a private directory (mkdtemp: mode 0700, unguessable name)
+// holds it instead, removed as soon as it is loaded (the mapping outlives the name).
 import fs = require('fs');
 import os = require('os');
 import path = require('path');
@@ -34,24 +36,62 @@ export function failureReason(err: unknown): string {
   }
 }
 
+/** O_TMPFILE (open(2)): __O_TMPFILE | O_DIRECTORY, the value of every architecture Node runs
+ * on for Linux but alpha, parisc and sparc. Node does not export it. */
+const O_TMPFILE = 0o20000000 | fs.constants.O_DIRECTORY;
+/** Errors that mean "this file system has no O_TMPFILE": try a named file there instead. */
+const NO_TMPFILE = new Set(['EOPNOTSUPP', 'EISDIR', 'EINVAL']);
+
+function dlopen(file: string): unknown {
+  const module = { exports: {} as unknown };
+  process.dlopen(module, file, os.constants.dlopen.RTLD_NOW);
+  return module.exports;
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length; ) at += fs.writeSync(fd, bytes, at);
+}
+
+/** The addon from a nameless file in `dir`; null when the file system cannot make one. */
+function loadUnnamed(dir: string, bytes: Uint8Array): unknown {
+  let fd: number;
+  try {
+    fd = fs.openSync(dir, O_TMPFILE | fs.constants.O_RDWR, 0o700);
+  } catch (err) {
+    if (NO_TMPFILE.has((err as NodeJS.ErrnoException).code ?? '')) return null;
+    throw err;
+  }
+  try {
+    writeAll(fd, bytes);
+    if (!fs.existsSync(`/proc/self/fd/${fd}`)) return null; // no /proc to name it by
+    return dlopen(`/proc/self/fd/${fd}`);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The addon from a file in a private directory of `dir`, removed once loaded. */
+function loadNamed(dir: string, bytes: Uint8Array): unknown {
+  const privateDir = fs.mkdtempSync(path.join(dir, 'tinit-'));
+  try {
+    const file = path.join(privateDir, 'tinit.node');
+    fs.writeFileSync(file, bytes, { mode: 0o700 });
+    return dlopen(file);
+  } finally {
+    fs.rmSync(privateDir, { recursive: true, force: true });
+  }
+}
+
 export function loadEmbeddedAddon(env: NodeJS.ProcessEnv = process.env): unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sea = require('node:sea') as { getRawAsset(key: string): ArrayBuffer };
   const bytes = new Uint8Array(sea.getRawAsset('tinit.node'));
   const failures: string[] = [];
   for (const dir of addonDirectories(env)) {
-    let privateDir: string | undefined;
     try {
-      privateDir = fs.mkdtempSync(path.join(dir, 'tinit-'));
-      const file = path.join(privateDir, 'tinit.node');
-      fs.writeFileSync(file, bytes, { mode: 0o700 });
-      const module = { exports: {} as unknown };
-      process.dlopen(module, file, os.constants.dlopen.RTLD_NOW);
-      return module.exports;
+      return loadUnnamed(dir, bytes) ?? loadNamed(dir, bytes);
     } catch (err) {
       failures.push(`${dir} ${failureReason(err)}`);
-    } finally {
-      if (privateDir !== undefined) fs.rmSync(privateDir, { recursive: true, force: true });
     }
   }
   throw new Error(
