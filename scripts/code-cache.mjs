@@ -1,8 +1,8 @@
 // dist/main.js.cache: V8's code cache for the init bundle, so bin/tinit does not compile it at
 // every container start (Node 20 has no compile cache of its own for this). Made by one real
 // run of `tinit -s -- true` under this Node, after it ran, so that it also holds the functions
-// that run compiled; V8 refuses a cache made by another V8 or for another source, and bin/tinit
-// then compiles as usual.
+// that run compiled. V8 refuses a cache made by another V8 or for a source of another length,
+// and bin/tinit refuses one older than the bundle; either way it then compiles as usual.
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -11,6 +11,10 @@ import { ROOT } from '../helpers/run';
 const bundle = path.join(ROOT, 'dist', 'main.js');
 
 describe('the init bundle code cache', () => {
+  it('is not older than the bundle (bin/tinit would ignore it)', () => {
+    expect(fs.statSync(`${bundle}.cache`).mtimeMs).toBeGreaterThanOrEqual(fs.statSync(bundle).mtimeMs);
+  });
+
   it('is accepted by this V8 for this bundle', () => {
     const cachedData = fs.readFileSync(`${bundle}.cache`);
     const script = new Script(Module.wrap(fs.readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
