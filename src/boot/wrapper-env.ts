@@ -146,7 +146,13 @@ function parseNofile(text: string | undefined): number | null {
  */
 export function inheritedFdsWithoutPrologue(): number[] {
   const fds: number[] = [];
-  for (const name of fs.readdirSync('/proc/self/fd')) {
+  let names: string[];
+  try {
+    names = fs.readdirSync('/proc/self/fd');
+  } catch {
+    return fds; // no /proc: none can be told apart, so none is passed on
+  }
+  for (const name of names) {
     const fd = Number(name);
     if (fd < 3) continue;
     try {
