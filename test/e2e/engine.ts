@@ -12,6 +12,9 @@ export const SOCKET = path.join(STATE, 'docker.sock');
 /** The single file, dockerd's --init-path: `docker run --init` runs it as /sbin/docker-init. */
 export const SINGLE_FILE = path.join(ROOT, 'dist-sea', 'tinit');
 
+/** The base image's file tree, for engines other than dockerd. */
+export const BASE_TREE = path.join(STATE, 'base-tree');
+
 /** Images the setup builds. */
 export const BASE_IMAGE = 'tinit-e2e/base';
 export const APP_IMAGE = 'tinit-e2e/app';

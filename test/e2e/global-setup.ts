@@ -4,7 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { APP_IMAGE, BASE_IMAGE, docker, ROOT, run, SINGLE_FILE, SOCKET, STATE, WEB_MONITOR_IMAGE } from './engine';
+import { APP_IMAGE, BASE_IMAGE, BASE_TREE, docker, ROOT, run, SINGLE_FILE, SOCKET, STATE, WEB_MONITOR_IMAGE } from './engine';
 
 let dockerd: ChildProcess | undefined;
 
@@ -94,11 +94,11 @@ export async function setup(): Promise<void> {
   fs.mkdirSync(STATE, { recursive: true });
   await startEngine();
 
-  const tree = path.join(STATE, 'base-tree');
+  const tree = BASE_TREE;
   buildBaseTree(tree);
   const imported = await run('sh', ['-c', `tar -C '${tree}' -c . | docker import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - ${BASE_IMAGE}`], { timeoutMs: 300_000 });
   need(imported.code === 0, `docker import failed: ${imported.stderr}`);
-  fs.rmSync(tree, { recursive: true, force: true });
+  // The tree stays (podman.test.ts imports it too); the teardown removes STATE whole.
 
   // tinit as users get it: the tarball npm pack makes (with the prebuilt addon).
   const packDir = path.join(STATE, 'pack');
