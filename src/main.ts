@@ -1,4 +1,4 @@
-// Entry point (bin/tinit). Signal capture comes first, synchronously, before any other module
+// Entry point (bin/tinit; the single file's src/sea/entry.ts ends here too). Signal capture comes first, synchronously, before any other module
 // loads: until then a signal to PID 1 is lost (node-pid1.md §2).
 import { takeEnvironCopy } from './boot/wrapper-env';
 import { writeFully } from './log';

@@ -15,28 +15,23 @@
 // marked close-on-exec (see inheritedFdsWithoutPrologue).
 process.removeAllListeners('warning');
 
-import { takeEnvironCopy } from '../boot/wrapper-env';
 import { writeFully } from '../log';
 import { loadNative } from '../native/binding';
-import { startSignalCapture, type SignalCapture } from '../signals/capture';
 import { ownArgv, ownEnviron, presentVariables, stashedEnvironment } from './stash';
 
-takeEnvironCopy();
-let capture: SignalCapture;
-try {
-  const environ = ownEnviron();
-  const present = environ ? presentVariables(environ) : [];
-  if (environ && present.length > 0) {
+const environ = ownEnviron();
+const present = environ ? presentVariables(environ) : [];
+if (environ && present.length > 0) {
+  try {
     // The same argv, byte for byte (argv[0] is the name it was started by), and a clean Node.
     const argv = ownArgv() ?? [process.argv[1] ?? process.execPath, ...process.argv.slice(2)];
     loadNative().execve(process.execPath, argv, stashedEnvironment(environ, present));
+  } catch (err) {
+    writeFully(2, `tinit: ${(err as Error).message}\n`);
+    process.exit(1);
   }
-  capture = startSignalCapture();
-} catch (err) {
-  writeFully(2, `tinit: ${(err as Error).message}\n`);
-  process.exit(1);
 }
 
+// From here on, the same start as bin/tinit's.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { runCli } = require('../cli/program') as typeof import('../cli/program');
-runCli(process.argv.slice(2), capture);
+require('../main');
