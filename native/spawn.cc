@@ -396,12 +396,9 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
 
 // makePipe() -> [readFd, writeFd], both close-on-exec: a service's stdout or stderr. The
 // write end reaches the child only through spawn's stdio (dup2 clears close-on-exec there).
-// makePipe(capacity?): with a capacity, F_SETPIPE_SZ asks for that many bytes of buffer
-// (fcntl(2); capped by /proc/sys/fs/pipe-max-size, so a refusal is not an error).
 Napi::Value MakePipe(const Napi::CallbackInfo& info) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return ThrowErrno(info.Env(), errno, "pipe2");
-  if (info.Length() > 0 && info[0].IsNumber()) fcntl(fds[1], F_SETPIPE_SZ, info[0].As<Napi::Number>().Int32Value());
   Napi::Array out = Napi::Array::New(info.Env(), 2);
   out.Set(0u, Napi::Number::New(info.Env(), fds[0]));
   out.Set(1u, Napi::Number::New(info.Env(), fds[1]));
@@ -430,7 +427,8 @@ Napi::Value Execve(const Napi::CallbackInfo& info) {
 }
 
 // setPipeCapacity(fd, bytes): F_SETPIPE_SZ (fcntl(2)). Returns the capacity now in force, or
-// 0 when fd is no pipe or the kernel refused (pipe-max-size, or the user's pipe quota).
+// 0 when fd is no pipe or the kernel refused (capped by /proc/sys/fs/pipe-max-size, or the
+// user's pipe quota): a refusal only keeps the default size, so it is not an error.
 Napi::Value SetPipeCapacity(const Napi::CallbackInfo& info) {
   if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsNumber()) {
     Napi::TypeError::New(info.Env(), "setPipeCapacity(fd, bytes)").ThrowAsJavaScriptException();

@@ -65,8 +65,8 @@ export interface NativeBinding {
   execve(file: Bytes, argv: Bytes[], envp: Bytes[]): never;
   /** F_SETPIPE_SZ: the capacity now in force, or 0 when fd is no pipe or the kernel refused. */
   setPipeCapacity(fd: number, bytes: number): number;
-  /** pipe2(O_CLOEXEC): [readFd, writeFd]; `capacity` asks for a larger buffer (F_SETPIPE_SZ). */
-  makePipe(capacity?: number): [number, number];
+  /** pipe2(O_CLOEXEC): [readFd, writeFd]. */
+  makePipe(): [number, number];
   /** Drains wait4(-1, WNOHANG) until nothing is left to collect. */
   reap(): ChildExit[];
   /** Whether any child (running or zombie) is left; false once every descendant is gone. */

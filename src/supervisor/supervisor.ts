@@ -328,9 +328,10 @@ export class Supervisor {
 
   private spawn(spec: ServiceSpec): void {
     const name = spec.name;
+    const [outR, outW] = this.native.makePipe();
+    const [errR, errW] = this.native.makePipe();
     // 1 MiB pipes: a chatty service fills them less often, and each wake-up reads more.
-    const [outR, outW] = this.native.makePipe(LOG_PIPE_CAPACITY);
-    const [errR, errW] = this.native.makePipe(LOG_PIPE_CAPACITY);
+    for (const fd of [outW, errW]) this.native.setPipeCapacity(fd, LOG_PIPE_CAPACITY);
     const probe = spec.readiness?.probe;
     const notify = probe?.kind === 'fd' ? this.native.makePipe() : null;
     let pid: number;
