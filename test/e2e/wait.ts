@@ -1,5 +1,6 @@
 // Containers of a test file, and bounded waits on their state, for the end-to-end tests.
 import { afterEach } from 'vitest';
+import { parseStat } from '../../src/proc-stat';
 import { docker, removeContainer } from './engine';
 
 /** A namer for the test file's containers; each one named is removed after its test. */
@@ -51,6 +52,7 @@ export async function zombies(name: string): Promise<string[]> {
   if (r.code !== 0) throw new Error(`docker exec ${name}: ${r.stderr}`);
   return r.stdout
     .split('\n')
-    .filter((line) => /\) Z /.test(line))
-    .map((line) => line.slice(0, line.lastIndexOf(')') + 1));
+    .map(parseStat)
+    .filter((stat) => stat?.state === 'Z')
+    .map((stat) => `${stat?.pid} (${stat?.comm})`);
 }
