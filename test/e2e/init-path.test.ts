@@ -1,9 +1,10 @@
 // The single file (npm run build:sea) as dockerd's --init-path: every `docker run --init`
 // gets it as /sbin/docker-init, in an image that has no tinit (and no npm package) of its own.
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import { APP_IMAGE, BASE_IMAGE, docker, STATE } from './engine';
+import { APP_IMAGE, BASE_IMAGE, docker, SINGLE_FILE, STATE } from './engine';
 import { containerNames, exitCode, logsContain, zombies } from './wait';
 
 const name = containerNames();
@@ -74,5 +75,25 @@ describe('tinit as dockerd --init-path', () => {
     const tmpfs = await docker([...RUN, '--rm', '--read-only', '--tmpfs', '/tmp:exec', BASE_IMAGE, 'sh', '-c', 'echo ok; ls -A /tmp']);
     expect(tmpfs.stdout).toBe('ok\n');
     expect(tmpfs.code).toBe(0);
+  });
+});
+
+describe('the single file on its own', () => {
+  it('leaves nothing in its addon directory, even when killed as it starts', async () => {
+    const dir = fs.mkdtempSync(path.join(STATE, 'addon-'));
+    const env = { ...process.env, TINIT_ADDON_DIR: dir };
+    const once = (killAfterMs: number | null) =>
+      new Promise<void>((resolve) => {
+        const child = spawn(SINGLE_FILE, ['-s', '--', 'true'], { env, stdio: 'ignore' });
+        const timer = killAfterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        child.on('exit', () => {
+          if (timer) clearTimeout(timer);
+          resolve();
+        });
+      });
+    await once(null);
+    // Kills spread over Node's start-up, where the addon is written and loaded.
+    for (let i = 0; i < 100; i++) await once(i);
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 });
