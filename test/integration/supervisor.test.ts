@@ -182,6 +182,21 @@ describe('tinit run', () => {
     expect(r.code).toBe(3);
   });
 
+  it('restarts at once with a zero backoff, and a stop in between cancels the pending restart', async () => {
+    const file = configFile(
+      'services:\n  flaky:\n    command: "echo run; exit 3"\n    restart: always\n    backoff: {initial: 0s, max: 0s, jitter: 0}\n    crash_loop: {max_failures: 50, window: 1m}\n',
+    );
+    const r = start(TINIT, ['run', '-f', file], { timeoutMs: 20_000 });
+    await r.waitFor(/(flaky +\| run\n[^]*){5}/);
+    expect(about(r.stderr(), 'flaky')).toContain('exited (code 3); restarting in 0 ms');
+    process.kill(r.child.pid as number, 'SIGTERM');
+    const done = await r.finished;
+    // The shutdown came between a run's end and its immediate restart, or during a run: either
+    // way nothing starts after it, and tinit exits.
+    const after = done.stderr.slice(done.stderr.indexOf('SIGTERM'));
+    expect(after).not.toMatch(/flaky: started/);
+  });
+
   it('restarts an unhealthy service', async () => {
     const flag = path.join(dir, `healthy-${n}`);
     fs.writeFileSync(flag, '');
