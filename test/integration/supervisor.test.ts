@@ -182,7 +182,7 @@ describe('tinit run', () => {
     expect(r.code).toBe(3);
   });
 
-  it('restarts at once with a zero backoff, and a stop in between cancels the pending restart', async () => {
+  it('restarts at once with a zero backoff, and nothing starts once the shutdown begins', async () => {
     const file = configFile(
       'services:\n  flaky:\n    command: "echo run; exit 3"\n    restart: always\n    backoff: {initial: 0s, max: 0s, jitter: 0}\n    crash_loop: {max_failures: 50, window: 1m}\n',
     );
